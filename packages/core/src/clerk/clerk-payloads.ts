@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+// The parts of Clerk's webhook and Backend API payloads that we read. Objects are loose: Clerk adds
+// fields over time and we must not reject a delivery for a field we do not use.
+
+const verification = z.looseObject({ status: z.string() }).nullable().optional();
+
+export const clerkEmailAddressSchema = z.looseObject({
+  id: z.string(),
+  email_address: z.string(),
+  verification,
+});
+
+export const clerkPhoneNumberSchema = z.looseObject({
+  id: z.string(),
+  phone_number: z.string(),
+  verification,
+});
+
+const msTimestamp = z.number().int().nonnegative();
+
+/** Clerk's `UserJSON` (webhook `data` and `GET /v1/users/{id}`): timestamps are milliseconds. */
+export const clerkUserSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal('user').optional(),
+  username: z.string().nullable().optional(),
+  first_name: z.string().nullable().optional(),
+  last_name: z.string().nullable().optional(),
+  image_url: z.string().nullable().optional(),
+  primary_email_address_id: z.string().nullable().optional(),
+  primary_phone_number_id: z.string().nullable().optional(),
+  email_addresses: z.array(clerkEmailAddressSchema).default([]),
+  phone_numbers: z.array(clerkPhoneNumberSchema).default([]),
+  public_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+  last_sign_in_at: msTimestamp.nullable().optional(),
+  created_at: msTimestamp,
+  updated_at: msTimestamp,
+});
+export type ClerkUserJson = z.input<typeof clerkUserSchema>;
+export type ClerkUser = z.output<typeof clerkUserSchema>;
+
+/** `user.deleted` carries only `{ id, object, deleted }`. */
+export const clerkDeletedObjectSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.string().optional(),
+  deleted: z.boolean().optional(),
+});
+
+export const clerkWebhookEnvelopeSchema = z.looseObject({
+  type: z.string().min(1),
+  object: z.literal('event').optional(),
+  data: z.record(z.string(), z.unknown()),
+  timestamp: msTimestamp.optional(),
+  instance_id: z.string().optional(),
+});
+export type ClerkWebhookEnvelope = z.output<typeof clerkWebhookEnvelopeSchema>;
+
+export const USER_EVENT_TYPES = ['user.created', 'user.updated', 'user.deleted'] as const;
+export type UserEventType = (typeof USER_EVENT_TYPES)[number];
+
+/** "data.first_name: expected string, received number" — one line per problem, for logs and the event log. */
+export function describeZodError(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,2 @@
+export * from './clerk-payloads.ts';
+export * from './sample-clerk-payloads.ts';

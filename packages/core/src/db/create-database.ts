@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string };
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  /** Where the data lives, for log lines: the host/database of a URL (no password), or a folder. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** `DATABASE_URL` set: that Postgres. Unset: the embedded PGlite database under `dataDir`. */
+export function databaseConfigFromEnv(databaseUrl: string | undefined, dataDir: string): DatabaseConfig {
+  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir };
+}
+
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres (unparseable DATABASE_URL)';
+  }
+}
+
+export function createDatabase(config: DatabaseConfig): DatabaseHandle {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      // Fail fast when the database is unreachable, so a webhook gets a 503 well inside Svix's 15 s.
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client that loses its connection emits 'error'; without a listener that kills the process.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
+  }
+  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  const pglite = new PGlite(config.dataDir);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    description: config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory',
+    close: () => db.destroy(),
+  };
+}
+
+/** True for errors that mean "the database is not there" rather than "the query is wrong". */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code)) return true;
+    // 08xxx connection exceptions, 57P01-57P03 admin shutdown / crash / cannot connect now, 53300 too many connections.
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  }
+  const message = String((error as { message?: unknown }).message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|driver has already been destroyed/i.test(
+    message,
+  );
+}

@@ -1,0 +1,2 @@
+export * from './create-database.ts';
+export * from './schema.ts';

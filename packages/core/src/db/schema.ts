@@ -1,0 +1,103 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Kysely table types. Nullable columns are `T | null`, database-generated ones `Generated<T>`.
+type Timestamp = Date;
+export type { JsonColumn };
+/** jsonb: read as an object, written as a JSON string (what node-postgres and PGlite both accept). */
+type Json = Record<string, unknown>;
+type JsonColumn = ColumnType<Json, string, string>;
+type GeneratedJsonColumn = ColumnType<Json, string | undefined, string>;
+
+export const THEMES = ['light', 'dark', 'system'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export const WEBHOOK_EVENT_STATUSES = [
+  'received',
+  'applied',
+  'duplicate',
+  'stale',
+  'ignored',
+  'invalid',
+  'failed',
+] as const;
+export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+
+export interface UsersTable {
+  id: Generated<string>;
+  clerk_id: string;
+  email: string | null;
+  email_verified: Generated<boolean>;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  image_url: string | null;
+  phone_number: string | null;
+  phone_verified: Generated<boolean>;
+  /** App-owned: set from an invitation or DEFAULT_ROLE, never from Clerk data. */
+  role: string;
+  public_metadata: GeneratedJsonColumn;
+  /** App-owned data carried over from a claimed invitation. */
+  app_metadata: GeneratedJsonColumn;
+  is_active: Generated<boolean>;
+  deleted_at: Timestamp | null;
+  last_sign_in_at: Timestamp | null;
+  clerk_created_at: Timestamp | null;
+  /** The ordering key: a Clerk payload applies only when its updated_at is newer. */
+  clerk_updated_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface UserSettingsTable {
+  user_id: string;
+  theme: Generated<Theme>;
+  preferences: GeneratedJsonColumn;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WebhookEventsTable {
+  svix_id: string;
+  source: Generated<string>;
+  type: string | null;
+  clerk_user_id: string | null;
+  payload: ColumnType<unknown, string | null, string | null>;
+  status: WebhookEventStatus;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  processed_at: Timestamp | null;
+}
+
+/** Clerk never reuses a user id: a tombstone keeps a deleted id from ever coming back. */
+export interface UserTombstonesTable {
+  clerk_id: string;
+  deleted_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  /** Stored lower-cased. */
+  email: string;
+  role: string;
+  data: GeneratedJsonColumn;
+  created_at: Generated<Timestamp>;
+  claimed_by_user_id: string | null;
+  claimed_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_settings: UserSettingsTable;
+  webhook_events: WebhookEventsTable;
+  user_tombstones: UserTombstonesTable;
+  invitations: InvitationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserRowUpdate = Updateable<UsersTable>;
+export type UserSettingsRow = Selectable<UserSettingsTable>;
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+import * as initial from './2026_11_21_0001_initial.ts';
+
+// Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
+// Names sort in the order they must run.
+const migrations: Record<string, Migration> = {
+  '2026_11_21_0001_initial': initial,
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
+function migratorFor(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+export class MigrationFailedError extends Error {
+  readonly migrationName: string | undefined;
+  constructor(migrationName: string | undefined, cause: unknown) {
+    super(
+      `Migration ${migrationName ?? '(unknown)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'MigrationFailedError';
+    this.migrationName = migrationName;
+  }
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new MigrationFailedError(failed?.migrationName, result.error);
+  }
+  return (result.results ?? []).map((r) => r.migrationName);
+}
+
+/** Applies every pending migration; throws MigrationFailedError (nothing of the failed one stays). */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migratorFor(db).migrateToLatest());
+}
+
+/** Reverts the newest applied migration. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
+export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migratorFor(db).migrateDown());
+}
+
+export interface MigrationStatus {
+  name: string;
+  appliedAt: Date | null;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[]> {
+  const infos = await migratorFor(db).getMigrations();
+  return infos.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
+}

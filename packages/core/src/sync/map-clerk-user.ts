@@ -1,0 +1,78 @@
+import { type ClerkUser, clerkUserSchema, describeZodError } from '../clerk/clerk-payloads.ts';
+import { InvalidClerkUserError } from './errors.ts';
+
+/** The Clerk-owned columns of a `users` row. App-owned ones (role, settings) are never here. */
+export interface ClerkUserFields {
+  clerk_id: string;
+  email: string | null;
+  email_verified: boolean;
+  first_name: string | null;
+  last_name: string | null;
+  username: string | null;
+  image_url: string | null;
+  phone_number: string | null;
+  phone_verified: boolean;
+  public_metadata: Record<string, unknown>;
+  last_sign_in_at: Date | null;
+  clerk_created_at: Date;
+  clerk_updated_at: Date;
+}
+
+// Same limits as the CHECK constraints in the initial migration; checked here to give a clear message.
+export const FIELD_LIMITS = {
+  clerk_id: 255,
+  email: 320,
+  first_name: 256,
+  last_name: 256,
+  username: 256,
+  image_url: 2048,
+  phone_number: 32,
+} as const satisfies Partial<Record<keyof ClerkUserFields, number>>;
+
+/** Parses a Clerk `UserJSON` (webhook `data`, Backend API user) or throws InvalidClerkUserError. */
+export function parseClerkUser(json: unknown, path = 'data'): ClerkUser {
+  const parsed = clerkUserSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidClerkUserError(describeZodError(parsed.error, path));
+  return parsed.data;
+}
+
+/** Maps a Clerk user to our columns. Throws InvalidClerkUserError; never truncates silently. */
+export function mapClerkUser(json: unknown): ClerkUserFields {
+  const user = parseClerkUser(json);
+  // The primary address is the one whose id is primary_email_address_id, not the first in the list.
+  const email = user.email_addresses.find((e) => e.id === user.primary_email_address_id) ?? null;
+  const phone = user.phone_numbers.find((p) => p.id === user.primary_phone_number_id) ?? null;
+  const fields: ClerkUserFields = {
+    clerk_id: user.id,
+    email: email?.email_address ?? null,
+    email_verified: email?.verification?.status === 'verified',
+    first_name: emptyToNull(user.first_name),
+    last_name: emptyToNull(user.last_name),
+    username: emptyToNull(user.username),
+    image_url: emptyToNull(user.image_url),
+    phone_number: phone?.phone_number ?? null,
+    phone_verified: phone?.verification?.status === 'verified',
+    public_metadata: user.public_metadata ?? {},
+    last_sign_in_at: user.last_sign_in_at == null ? null : new Date(user.last_sign_in_at),
+    clerk_created_at: new Date(user.created_at),
+    clerk_updated_at: new Date(user.updated_at),
+  };
+  const tooLong = Object.entries(FIELD_LIMITS).flatMap(([key, limit]) => {
+    const value = fields[key as keyof typeof FIELD_LIMITS];
+    return value !== null && [...value].length > limit ? [`data.${key}: longer than ${limit} characters`] : [];
+  });
+  if (tooLong.length > 0) throw new InvalidClerkUserError(tooLong.join('; '));
+  // Postgres text cannot hold NUL; say so instead of failing inside the database.
+  const withNul = Object.entries(fields).filter(([, v]) => typeof v === 'string' && v.includes('\u0000'));
+  if (withNul.length > 0) {
+    throw new InvalidClerkUserError(withNul.map(([k]) => `data.${k}: contains a NUL character`).join('; '));
+  }
+  if (JSON.stringify(fields.public_metadata).includes('\\u0000')) {
+    throw new InvalidClerkUserError('data.public_metadata: contains a NUL character');
+  }
+  return fields;
+}
+
+function emptyToNull(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === '' ? null : value;
+}

@@ -1,0 +1,17 @@
+export type UserDeleteMode = 'soft' | 'hard';
+
+export interface SyncOptions {
+  /** soft (default): keep the row inactive with deleted_at. hard: remove the row and its settings. */
+  deleteMode?: UserDeleteMode;
+  /** Role for a new user who claims no invitation. */
+  defaultRole?: string;
+}
+
+export const DEFAULT_SYNC_OPTIONS: Required<SyncOptions> = { deleteMode: 'soft', defaultRole: 'member' };
+
+export function withDefaults(options: SyncOptions | undefined): Required<SyncOptions> {
+  return {
+    deleteMode: options?.deleteMode ?? DEFAULT_SYNC_OPTIONS.deleteMode,
+    defaultRole: options?.defaultRole ?? DEFAULT_SYNC_OPTIONS.defaultRole,
+  };
+}

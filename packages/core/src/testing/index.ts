@@ -1,0 +1,3 @@
+export * from './test-database.ts';
+export * from './throwaway-postgres.ts';
+export * from './describe-each-database.ts';

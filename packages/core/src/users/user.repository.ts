@@ -1,0 +1,101 @@
+import type { Db } from '../db/create-database.ts';
+import type { Theme, UserRow, UserSettingsRow } from '../db/schema.ts';
+
+export type UserWithSettings = UserRow & { settings: Pick<UserSettingsRow, 'theme' | 'preferences'> };
+
+function withSettings(db: Db) {
+  return db
+    .selectFrom('users')
+    .innerJoin('user_settings', 'user_settings.user_id', 'users.id')
+    .selectAll('users')
+    .select(['user_settings.theme', 'user_settings.preferences']);
+}
+
+type JoinedRow = UserRow & Pick<UserSettingsRow, 'theme' | 'preferences'>;
+function toUserWithSettings(row: JoinedRow | undefined): UserWithSettings | null {
+  if (!row) return null;
+  const { theme, preferences, ...user } = row;
+  return { ...user, settings: { theme, preferences } };
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserWithSettings | null> {
+  if (!isUuid(id)) return null;
+  return toUserWithSettings(await withSettings(db).where('users.id', '=', id).executeTakeFirst());
+}
+
+export async function findUserByClerkId(db: Db, clerkId: string): Promise<UserWithSettings | null> {
+  return toUserWithSettings(await withSettings(db).where('users.clerk_id', '=', clerkId).executeTakeFirst());
+}
+
+/** The active user holding this address (email is not unique over time: Clerk can move it). */
+export async function findActiveUserByEmail(db: Db, email: string): Promise<UserWithSettings | null> {
+  const row = await withSettings(db)
+    .where((eb) => eb(eb.fn('lower', ['users.email']), '=', email.toLowerCase()))
+    .where('users.is_active', '=', true)
+    .orderBy('users.clerk_updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return toUserWithSettings(row);
+}
+
+export interface AppOwnedChanges {
+  role?: string;
+  theme?: Theme;
+  preferences?: Record<string, unknown>;
+}
+
+/** Changes only app-owned fields; Clerk data never goes through here. Returns null for no such user. */
+export async function updateAppOwnedFields(
+  db: Db,
+  userId: string,
+  changes: AppOwnedChanges,
+): Promise<UserWithSettings | null> {
+  if (!isUuid(userId)) return null;
+  return db.transaction().execute(async (trx) => {
+    if (changes.role !== undefined) {
+      await trx.updateTable('users').set({ role: changes.role }).where('id', '=', userId).execute();
+    }
+    if (changes.theme !== undefined || changes.preferences !== undefined) {
+      await trx
+        .updateTable('user_settings')
+        .set({
+          ...(changes.theme !== undefined && { theme: changes.theme }),
+          ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
+        })
+        .where('user_id', '=', userId)
+        .execute();
+    }
+    return toUserWithSettings(await withSettings(trx).where('users.id', '=', userId).executeTakeFirst());
+  });
+}
+
+export interface ListUsersOptions {
+  limit?: number;
+  /** Keyset cursor: the `created_at`/`id` of the last row of the previous page. */
+  after?: { createdAt: Date; id: string };
+  includeInactive?: boolean;
+}
+
+export async function listUsers(db: Db, options: ListUsersOptions = {}): Promise<UserRow[]> {
+  let query = db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id');
+  if (!options.includeInactive) query = query.where('is_active', '=', true);
+  if (options.after) {
+    const { createdAt, id } = options.after;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+    );
+  }
+  return query.limit(Math.min(Math.max(options.limit ?? 50, 1), 1000)).execute();
+}
+
+export async function countUsers(db: Db, options: { includeInactive?: boolean } = {}): Promise<number> {
+  let query = db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('count'));
+  if (!options.includeInactive) query = query.where('is_active', '=', true);
+  const { count } = await query.executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
