@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -16,6 +17,21 @@ export interface DatabaseHandle {
   /** Where the data lives, for log lines: the host/database of a URL (no password), or a folder. */
   description: string;
   close(): Promise<void>;
+}
+
+/**
+ * Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root (found by
+ * walking up to pnpm-workspace.yaml), so the API, the CLI and `pnpm dev` all open the same one.
+ */
+export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
+  if (dataDirEnv) return resolve(dataDirEnv);
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from, '.data', 'pglite');
+    dir = parent;
+  }
+  return join(dir, '.data', 'pglite');
 }
 
 /** `DATABASE_URL` set: that Postgres. Unset: the embedded PGlite database under `dataDir`. */
@@ -61,7 +77,8 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code))
+      return true;
     // 08xxx connection exceptions, 57P01-57P03 admin shutdown / crash / cannot connect now, 53300 too many connections.
     if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
   }

@@ -2,7 +2,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 // Kysely table types. Nullable columns are `T | null`, database-generated ones `Generated<T>`.
 type Timestamp = Date;
+
 export type { JsonColumn };
+
 /** jsonb: read as an object, written as a JSON string (what node-postgres and PGlite both accept). */
 type Json = Record<string, unknown>;
 type JsonColumn = ColumnType<Json, string, string>;

@@ -19,9 +19,11 @@ export async function createInvitation(
   input: { email: string; role: string; data?: Record<string, unknown> },
 ): Promise<InvitationRow> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 320) throw new InvalidInvitationError(`not an email address: ${input.email}`);
+  if (!EMAIL.test(email) || email.length > 320)
+    throw new InvalidInvitationError(`not an email address: ${input.email}`);
   const role = input.role.trim();
-  if (role.length < 1 || role.length > 64) throw new InvalidInvitationError('role must be 1 to 64 characters');
+  if (role.length < 1 || role.length > 64)
+    throw new InvalidInvitationError('role must be 1 to 64 characters');
   const data = JSON.stringify(input.data ?? {});
   return db
     .insertInto('invitations')
@@ -31,7 +33,10 @@ export async function createInvitation(
     .executeTakeFirstOrThrow();
 }
 
-export async function listInvitations(db: Db, options: { includeClaimed?: boolean } = {}): Promise<InvitationRow[]> {
+export async function listInvitations(
+  db: Db,
+  options: { includeClaimed?: boolean } = {},
+): Promise<InvitationRow[]> {
   let query = db.selectFrom('invitations').selectAll().orderBy('created_at', 'desc');
   if (!options.includeClaimed) query = query.where('claimed_at', 'is', null);
   return query.execute();

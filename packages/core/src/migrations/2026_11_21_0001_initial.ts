@@ -92,7 +92,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       processed_at  timestamptz
     )
   `.execute(db);
-  await sql`CREATE INDEX webhook_events_source_created_at_idx ON webhook_events (source, created_at DESC)`.execute(db);
+  await sql`CREATE INDEX webhook_events_source_created_at_idx ON webhook_events (source, created_at DESC)`.execute(
+    db,
+  );
   await sql`CREATE INDEX webhook_events_clerk_user_id_idx ON webhook_events (clerk_user_id)`.execute(db);
 
   await sql`
@@ -107,11 +109,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
   // At most one open invitation per address; claimed ones stay as history.
-  await sql`CREATE UNIQUE INDEX invitations_open_email_idx ON invitations (email) WHERE claimed_at IS NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX invitations_open_email_idx ON invitations (email) WHERE claimed_at IS NULL`.execute(
+    db,
+  );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE IF EXISTS invitations, webhook_events, user_tombstones, user_settings, users`.execute(db);
+  await sql`DROP TABLE IF EXISTS invitations, webhook_events, user_tombstones, user_settings, users`.execute(
+    db,
+  );
   await sql`DROP FUNCTION IF EXISTS usersync_create_user_settings(), usersync_touch_updated_at()`.execute(db);
 }

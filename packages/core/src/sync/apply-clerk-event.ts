@@ -43,7 +43,11 @@ const RETRYABLE = ['invalid', 'failed'] as const;
  * - `invalid` and `failed` deliveries are tried again when Svix redelivers them.
  * - Throws only for our own failures (database down, bugs): the caller answers 5xx so Svix retries.
  */
-export async function applyClerkEvent(db: Db, delivery: ClerkDelivery, options?: SyncOptions): Promise<ApplyResult> {
+export async function applyClerkEvent(
+  db: Db,
+  delivery: ClerkDelivery,
+  options?: SyncOptions,
+): Promise<ApplyResult> {
   const opts = withDefaults(options);
   const parsed = parseDelivery(delivery.body);
   const type = parsed.envelope?.type ?? null;
@@ -105,7 +109,12 @@ function parseDelivery(body: string): ParsedDelivery {
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { json: undefined, envelope: null, clerkUserId: null, problem: `body is not JSON: ${(error as Error).message}` };
+    return {
+      json: undefined,
+      envelope: null,
+      clerkUserId: null,
+      problem: `body is not JSON: ${(error as Error).message}`,
+    };
   }
   if (JSON.stringify(json).includes('\\u0000')) {
     // jsonb cannot store NUL; keep the record, without the payload.

@@ -1,4 +1,9 @@
-export { type ApplyResult, type ApplyStatus, applyClerkEvent, type ClerkDelivery } from './apply-clerk-event.ts';
+export {
+  type ApplyResult,
+  type ApplyStatus,
+  applyClerkEvent,
+  type ClerkDelivery,
+} from './apply-clerk-event.ts';
 export { InvalidClerkUserError } from './errors.ts';
 export { type ClerkUserFields, FIELD_LIMITS, mapClerkUser, parseClerkUser } from './map-clerk-user.ts';
 export { DEFAULT_SYNC_OPTIONS, type SyncOptions, type UserDeleteMode } from './sync-options.ts';

@@ -34,7 +34,10 @@ describe('mapClerkUser', () => {
   });
 
   it('takes the primary email by primary_email_address_id, not the first address', () => {
-    const user = sampleClerkUser({ email: 'primary@example.com', otherEmails: ['first@example.com', 'second@example.com'] });
+    const user = sampleClerkUser({
+      email: 'primary@example.com',
+      otherEmails: ['first@example.com', 'second@example.com'],
+    });
     expect((user.email_addresses as unknown[]).length).toBe(3);
     expect(mapClerkUser(user).email).toBe('primary@example.com');
   });
@@ -46,7 +49,9 @@ describe('mapClerkUser', () => {
   });
 
   it('maps a phone-only user with the phone verification status', () => {
-    const fields = mapClerkUser(sampleClerkUser({ email: null, phone: '+15555550100', phoneVerified: false }));
+    const fields = mapClerkUser(
+      sampleClerkUser({ email: null, phone: '+15555550100', phoneVerified: false }),
+    );
     expect(fields).toMatchObject({ email: null, phone_number: '+15555550100', phone_verified: false });
   });
 
@@ -58,7 +63,12 @@ describe('mapClerkUser', () => {
   it('treats null, missing and empty names as null', () => {
     const user = sampleClerkUser({ firstName: null, lastName: '', username: null, imageUrl: null });
     delete user.username;
-    expect(mapClerkUser(user)).toMatchObject({ first_name: null, last_name: null, username: null, image_url: null });
+    expect(mapClerkUser(user)).toMatchObject({
+      first_name: null,
+      last_name: null,
+      username: null,
+      image_url: null,
+    });
   });
 
   it('keeps unicode names intact', () => {
@@ -68,7 +78,9 @@ describe('mapClerkUser', () => {
 
   it('counts characters, not UTF-16 units, against limits', () => {
     expect(() => mapClerkUser(sampleClerkUser({ firstName: '😀'.repeat(256) }))).not.toThrow();
-    expect(() => mapClerkUser(sampleClerkUser({ firstName: '😀'.repeat(257) }))).toThrow(InvalidClerkUserError);
+    expect(() => mapClerkUser(sampleClerkUser({ firstName: '😀'.repeat(257) }))).toThrow(
+      InvalidClerkUserError,
+    );
   });
 
   it.each([
@@ -85,7 +97,11 @@ describe('mapClerkUser', () => {
     ['a missing id', (u: Record<string, unknown>) => delete u.id, 'data.id'],
     ['a numeric first_name', (u: Record<string, unknown>) => (u.first_name = 42), 'data.first_name'],
     ['a string updated_at', (u: Record<string, unknown>) => (u.updated_at = '2024-01-01'), 'data.updated_at'],
-    ['email_addresses not a list', (u: Record<string, unknown>) => (u.email_addresses = 'a@b.c'), 'data.email_addresses'],
+    [
+      'email_addresses not a list',
+      (u: Record<string, unknown>) => (u.email_addresses = 'a@b.c'),
+      'data.email_addresses',
+    ],
     ['a NUL in a name', (u: Record<string, unknown>) => (u.first_name = 'a\u0000b'), 'data.first_name'],
   ])('rejects %s with a clear message', (_label, mutate, path) => {
     const user = sampleClerkUser();

@@ -59,7 +59,9 @@ export function mapClerkUser(json: unknown): ClerkUserFields {
   };
   const tooLong = Object.entries(FIELD_LIMITS).flatMap(([key, limit]) => {
     const value = fields[key as keyof typeof FIELD_LIMITS];
-    return value !== null && [...value].length > limit ? [`data.${key}: longer than ${limit} characters`] : [];
+    return value !== null && [...value].length > limit
+      ? [`data.${key}: longer than ${limit} characters`]
+      : [];
   });
   if (tooLong.length > 0) throw new InvalidClerkUserError(tooLong.join('; '));
   // Postgres text cannot hold NUL; say so instead of failing inside the database.

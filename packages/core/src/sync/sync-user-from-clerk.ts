@@ -16,7 +16,11 @@ export interface SyncUserResult {
  * webhooks: the ordering guard on updated_at, tombstones, invitations, app-owned fields untouched.
  * Throws InvalidClerkUserError for a payload we cannot store; nothing is written then.
  */
-export async function syncUserFromClerk(db: Db, clerkUser: unknown, options?: SyncOptions): Promise<SyncUserResult> {
+export async function syncUserFromClerk(
+  db: Db,
+  clerkUser: unknown,
+  options?: SyncOptions,
+): Promise<SyncUserResult> {
   const fields = mapClerkUser(clerkUser);
   const { defaultRole } = withDefaults(options);
   return db.transaction().execute(async (trx) => {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openTestDatabase, TEST_DATABASE_KINDS, type TestDatabase, type TestDatabaseKind } from './test-database.ts';
+import {
+  openTestDatabase,
+  TEST_DATABASE_KINDS,
+  type TestDatabase,
+  type TestDatabaseKind,
+} from './test-database.ts';
 
 /**
  * Runs a suite once per database kind (real Postgres and PGlite by default), each with its own fresh

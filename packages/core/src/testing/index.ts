@@ -1,3 +1,3 @@
+export * from './describe-each-database.ts';
 export * from './test-database.ts';
 export * from './throwaway-postgres.ts';
-export * from './describe-each-database.ts';

@@ -41,10 +41,14 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   }
   const adminUrl = process.env.USERSYNC_TEST_POSTGRES_URL;
   if (!adminUrl) {
-    throw new Error('USERSYNC_TEST_POSTGRES_URL is not set: run tests through vitest (its globalSetup starts Postgres)');
+    throw new Error(
+      'USERSYNC_TEST_POSTGRES_URL is not set: run tests through vitest (its globalSetup starts Postgres)',
+    );
   }
   const name = `usersync_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: adminUrl, max: 1 }) }) });
+  const admin = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: adminUrl, max: 1 }) }),
+  });
   await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

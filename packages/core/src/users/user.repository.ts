@@ -82,7 +82,10 @@ export async function listUsers(db: Db, options: ListUsersOptions = {}): Promise
   if (options.after) {
     const { createdAt, id } = options.after;
     query = query.where((eb) =>
-      eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
+      eb.or([
+        eb('created_at', '>', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+      ]),
     );
   }
   return query.limit(Math.min(Math.max(options.limit ?? 50, 1), 1000)).execute();

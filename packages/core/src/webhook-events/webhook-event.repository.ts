@@ -2,7 +2,10 @@ import type { Db } from '../db/create-database.ts';
 import type { WebhookEventRow } from '../db/schema.ts';
 
 export async function findWebhookEvent(db: Db, svixId: string): Promise<WebhookEventRow | null> {
-  return (await db.selectFrom('webhook_events').selectAll().where('svix_id', '=', svixId).executeTakeFirst()) ?? null;
+  return (
+    (await db.selectFrom('webhook_events').selectAll().where('svix_id', '=', svixId).executeTakeFirst()) ??
+    null
+  );
 }
 
 export async function listLatestWebhookEvents(db: Db, limit = 10): Promise<WebhookEventRow[]> {

@@ -1,0 +1,48 @@
+import { createClerkClient } from '@clerk/backend';
+import { sampleClerkUser } from '@usersync/core/clerk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClerkKeys } from './clerk-session-tokens.ts';
+import { type FakeClerkBackendApi, startFakeClerkBackendApi } from './fake-clerk-backend-api.ts';
+
+// The stand-in is only useful if Clerk's own SDK understands it: check through @clerk/backend.
+describe('fake Clerk Backend API, read through @clerk/backend', () => {
+  const keys = testClerkKeys();
+  let api: FakeClerkBackendApi;
+  beforeAll(async () => {
+    api = await startFakeClerkBackendApi({ secretKey: keys.secretKey });
+    for (let i = 0; i < 7; i++) {
+      const user = sampleClerkUser({ id: `user_${i}`, createdAt: 1_700_000_000_000 + i });
+      api.users.set(user.id as string, user);
+    }
+  });
+  afterAll(() => api.close());
+
+  it('serves getUser with Clerk field names', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    const user = await clerk.users.getUser('user_3');
+    expect(user.id).toBe('user_3');
+    expect(user.primaryEmailAddress?.emailAddress).toBe('user_3@example.com');
+    expect(user.raw?.updated_at).toBe(1_700_000_000_003);
+  });
+
+  it('pages getUserList with a total count', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    const page = await clerk.users.getUserList({ limit: 5, offset: 5 });
+    expect(page.totalCount).toBe(7);
+    expect(page.data.map((u) => u.id)).toEqual(['user_5', 'user_6']);
+  });
+
+  it('answers 404 for an unknown user and 401 for a wrong key, as Clerk errors', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    await expect(clerk.users.getUser('user_missing')).rejects.toMatchObject({ status: 404 });
+    const wrong = createClerkClient({ secretKey: 'sk_test_wrong', apiUrl: api.url });
+    await expect(wrong.users.getUser('user_1')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('injects 429 with Retry-After', async () => {
+    api.setFault(() => ({ status: 429, retryAfter: 7 }));
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    await expect(clerk.users.getUser('user_1')).rejects.toMatchObject({ status: 429, retryAfter: 7 });
+    api.setFault(undefined);
+  });
+});

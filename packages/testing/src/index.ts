@@ -1,0 +1,3 @@
+export * from './clerk-session-tokens.ts';
+export * from './fake-clerk-backend-api.ts';
+export * from './svix-signing.ts';

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'svix';
+
+/** A signing secret in Svix's `whsec_` format. */
+export function testWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+/** Headers Svix would send with this exact body. */
+export function signSvixDelivery(
+  secret: string,
+  body: string,
+  options: { svixId?: string; timestamp?: Date } = {},
+): { 'svix-id': string; 'svix-timestamp': string; 'svix-signature': string } {
+  const svixId = options.svixId ?? `msg_${randomBytes(12).toString('hex')}`;
+  const timestamp = options.timestamp ?? new Date();
+  const signature = new Webhook(secret).sign(svixId, timestamp, body);
+  return {
+    'svix-id': svixId,
+    'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'svix-signature': signature,
+  };
+}
