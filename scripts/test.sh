@@ -9,8 +9,8 @@ fi
 
 echo "== node $(node --version), pnpm $(pnpm --version)"
 echo "== lint (biome)"
-biome ci .
+pnpm exec biome ci .
 echo "== typecheck"
-turbo run typecheck --output-logs=errors-only
+pnpm exec turbo run typecheck --output-logs=errors-only
 echo "== tests (real PostgreSQL + PGlite)"
-turbo run test --concurrency=1 --output-logs=full
+pnpm exec turbo run test --concurrency=1 --output-logs=full
