@@ -24,7 +24,11 @@ describeEachDatabase('migrations', (use) => {
       .values({ clerk_id: 'user_trigger', role: 'member' })
       .returning(['id', 'updated_at'])
       .executeTakeFirstOrThrow();
-    const settings = await db.selectFrom('user_settings').selectAll().where('user_id', '=', inserted.id).execute();
+    const settings = await db
+      .selectFrom('user_settings')
+      .selectAll()
+      .where('user_id', '=', inserted.id)
+      .execute();
     expect(settings).toMatchObject([{ theme: 'system' }]);
     await sql`SELECT pg_sleep(0.01)`.execute(db);
     const updated = await db
@@ -39,7 +43,10 @@ describeEachDatabase('migrations', (use) => {
   it('rejects values over the column limits in the database itself', async () => {
     const { db } = use();
     await expect(
-      db.insertInto('users').values({ clerk_id: 'user_long', role: 'member', email: 'x'.repeat(321) }).execute(),
+      db
+        .insertInto('users')
+        .values({ clerk_id: 'user_long', role: 'member', email: 'x'.repeat(321) })
+        .execute(),
     ).rejects.toThrow(/check constraint/);
     await expect(
       db.insertInto('invitations').values({ email: 'UPPER@example.com', role: 'admin' }).execute(),

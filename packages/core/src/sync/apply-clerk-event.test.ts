@@ -12,14 +12,27 @@ import type { SyncOptions } from './sync-options.ts';
 const T0 = 1_760_000_000_000;
 
 function deliver(db: Db, event: Record<string, unknown>, options?: SyncOptions & { svixId?: string }) {
-  return applyClerkEvent(db, { svixId: options?.svixId ?? `msg_${randomUUID()}`, body: JSON.stringify(event) }, options);
+  return applyClerkEvent(
+    db,
+    { svixId: options?.svixId ?? `msg_${randomUUID()}`, body: JSON.stringify(event) },
+    options,
+  );
 }
 
 async function countRows(db: Db) {
   const [users, settings, tombstones] = await Promise.all([
-    db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('user_settings').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('user_tombstones').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('user_settings')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('user_tombstones')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { users: Number(users.n), settings: Number(settings.n), tombstones: Number(tombstones.n) };
 }
@@ -43,7 +56,12 @@ describeEachDatabase('applyClerkEvent', (use) => {
       settings: { theme: 'system', preferences: {} },
     });
     const logged = await findWebhookEvent(db, 'msg_created_1');
-    expect(logged).toMatchObject({ status: 'applied', type: 'user.created', clerk_user_id: user.id, attempts: 1 });
+    expect(logged).toMatchObject({
+      status: 'applied',
+      type: 'user.created',
+      clerk_user_id: user.id,
+      attempts: 1,
+    });
     expect(logged?.processed_at).toBeInstanceOf(Date);
     expect((logged?.payload as { data: { id: string } }).data.id).toBe(user.id);
   });
@@ -53,7 +71,12 @@ describeEachDatabase('applyClerkEvent', (use) => {
     const user = sampleClerkUser({ createdAt: T0 });
     await deliver(db, sampleClerkEvent('user.created', user), { svixId: 'msg_dup' });
     const before = await findUserByClerkId(db, user.id as string);
-    const newer = sampleClerkUser({ id: user.id as string, firstName: 'Changed', createdAt: T0, updatedAt: T0 + 5 });
+    const newer = sampleClerkUser({
+      id: user.id as string,
+      firstName: 'Changed',
+      createdAt: T0,
+      updatedAt: T0 + 5,
+    });
     // Same svix-id, different body: Svix never does this, but it proves the id alone decides.
     const again = await deliver(db, sampleClerkEvent('user.updated', newer), { svixId: 'msg_dup' });
     expect(again.status).toBe('duplicate');
@@ -71,15 +94,27 @@ describeEachDatabase('applyClerkEvent', (use) => {
     const stale = await deliver(db, sampleClerkEvent('user.updated', v2), { svixId: 'msg_stale' });
     expect(stale.status).toBe('stale');
     expect((await findUserByClerkId(db, id))?.first_name).toBe('Third');
-    expect(await findWebhookEvent(db, 'msg_stale')).toMatchObject({ status: 'stale', error: expect.stringContaining('newer') });
+    expect(await findWebhookEvent(db, 'msg_stale')).toMatchObject({
+      status: 'stale',
+      error: expect.stringContaining('newer'),
+    });
   });
 
   it('never overwrites app-owned fields (role, theme) with Clerk data', async () => {
     const { db } = use();
     const id = `user_${randomUUID()}`;
-    const created = await deliver(db, sampleClerkEvent('user.created', sampleClerkUser({ id, createdAt: T0 })));
+    const created = await deliver(
+      db,
+      sampleClerkEvent('user.created', sampleClerkUser({ id, createdAt: T0 })),
+    );
     await updateAppOwnedFields(db, created.userId!, { role: 'admin', theme: 'dark' });
-    const update = sampleClerkUser({ id, lastName: 'Byron', createdAt: T0, updatedAt: T0 + 10, publicMetadata: { role: 'x' } });
+    const update = sampleClerkUser({
+      id,
+      lastName: 'Byron',
+      createdAt: T0,
+      updatedAt: T0 + 10,
+      publicMetadata: { role: 'x' },
+    });
     await deliver(db, sampleClerkEvent('user.updated', update));
     expect(await findUserByClerkId(db, id)).toMatchObject({
       last_name: 'Byron',
@@ -112,7 +147,11 @@ describeEachDatabase('applyClerkEvent', (use) => {
     await deliver(db, sampleClerkEvent('user.deleted', user), { deleteMode: 'hard' });
     expect(await findUserByClerkId(db, user.id as string)).toBeNull();
     const after = await countRows(db);
-    expect(after).toEqual({ users: before.users - 1, settings: before.settings - 1, tombstones: before.tombstones + 1 });
+    expect(after).toEqual({
+      users: before.users - 1,
+      settings: before.settings - 1,
+      tombstones: before.tombstones + 1,
+    });
     const late = await deliver(db, sampleClerkEvent('user.created', user), { deleteMode: 'hard' });
     expect(late.status).toBe('stale');
     expect(await findUserByClerkId(db, user.id as string)).toBeNull();
@@ -129,7 +168,9 @@ describeEachDatabase('applyClerkEvent', (use) => {
   it('records unknown event types as ignored', async () => {
     const { db } = use();
     const before = await countRows(db);
-    const result = await deliver(db, sampleClerkEvent('session.created', { id: 'sess_1' }), { svixId: 'msg_session' });
+    const result = await deliver(db, sampleClerkEvent('session.created', { id: 'sess_1' }), {
+      svixId: 'msg_session',
+    });
     expect(result.status).toBe('ignored');
     expect((await findWebhookEvent(db, 'msg_session'))?.status).toBe('ignored');
     expect(await countRows(db)).toEqual(before);
@@ -139,10 +180,19 @@ describeEachDatabase('applyClerkEvent', (use) => {
     ['a body that is not JSON', '{"type": "user.created", "data": '],
     ['an envelope without data', JSON.stringify({ type: 'user.created' })],
     ['data without id', JSON.stringify({ type: 'user.created', data: { first_name: 'x' } })],
-    ['a numeric name', JSON.stringify(sampleClerkEvent('user.created', { ...sampleClerkUser(), first_name: 1 }))],
-    ['an over-long email', JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ email: `${'a'.repeat(400)}@x.io` })))],
+    [
+      'a numeric name',
+      JSON.stringify(sampleClerkEvent('user.created', { ...sampleClerkUser(), first_name: 1 })),
+    ],
+    [
+      'an over-long email',
+      JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ email: `${'a'.repeat(400)}@x.io` }))),
+    ],
     ['a JSON array', '[1,2,3]'],
-    ['a NUL character', JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ firstName: 'a\u0000' })))],
+    [
+      'a NUL character',
+      JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ firstName: 'a\u0000' }))),
+    ],
     ['user.deleted without id', JSON.stringify({ type: 'user.deleted', data: { deleted: true } })],
   ])('records %s as invalid with the reason, writing no user', async (_label, body) => {
     const { db } = use();
@@ -162,7 +212,11 @@ describeEachDatabase('applyClerkEvent', (use) => {
     expect(first.status).toBe('invalid');
     const second = await deliver(db, sampleClerkEvent('user.created', user), { svixId: 'msg_retry' });
     expect(second.status).toBe('applied');
-    expect(await findWebhookEvent(db, 'msg_retry')).toMatchObject({ status: 'applied', attempts: 2, error: null });
+    expect(await findWebhookEvent(db, 'msg_retry')).toMatchObject({
+      status: 'applied',
+      attempts: 2,
+      error: null,
+    });
   });
 
   it('gives a new user the role of an invitation for its verified email, once', async () => {
@@ -170,7 +224,10 @@ describeEachDatabase('applyClerkEvent', (use) => {
     await createInvitation(db, { email: 'Boss@Example.com', role: 'admin', data: { team: 'core' } });
     const first = sampleClerkUser({ email: 'boss@example.com', createdAt: T0 });
     await deliver(db, sampleClerkEvent('user.created', first));
-    expect(await findUserByClerkId(db, first.id as string)).toMatchObject({ role: 'admin', app_metadata: { team: 'core' } });
+    expect(await findUserByClerkId(db, first.id as string)).toMatchObject({
+      role: 'admin',
+      app_metadata: { team: 'core' },
+    });
     const second = sampleClerkUser({ email: 'boss@example.com', createdAt: T0 });
     await deliver(db, sampleClerkEvent('user.created', second));
     expect((await findUserByClerkId(db, second.id as string))?.role).toBe('member');
@@ -182,7 +239,11 @@ describeEachDatabase('applyClerkEvent', (use) => {
     const attacker = sampleClerkUser({ email: 'target@example.com', emailVerified: false, createdAt: T0 });
     await deliver(db, sampleClerkEvent('user.created', attacker), { defaultRole: 'viewer' });
     expect((await findUserByClerkId(db, attacker.id as string))?.role).toBe('viewer');
-    const open = await db.selectFrom('invitations').selectAll().where('email', '=', 'target@example.com').execute();
+    const open = await db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('email', '=', 'target@example.com')
+      .execute();
     expect(open).toMatchObject([{ claimed_at: null, claimed_by_user_id: null }]);
   });
 
@@ -190,7 +251,13 @@ describeEachDatabase('applyClerkEvent', (use) => {
     const { db } = use();
     await deliver(db, sampleClerkEvent('user.created', sampleClerkUser()), { svixId: 'msg_latest' });
     const { rows } = await db.executeQuery<{ svix_id: string }>(
-      db.selectFrom('webhook_events').selectAll().where('source', '=', 'clerk').orderBy('created_at', 'desc').limit(10).compile(),
+      db
+        .selectFrom('webhook_events')
+        .selectAll()
+        .where('source', '=', 'clerk')
+        .orderBy('created_at', 'desc')
+        .limit(10)
+        .compile(),
     );
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.svix_id)).toContain('msg_latest');

@@ -36,21 +36,36 @@ describeEachDatabase('concurrent sync of one new user', (use) => {
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const rows = await rowsFor(use().db, user.id as string);
     expect(rows).toHaveLength(1);
-    const settings = await use().db.selectFrom('user_settings').selectAll().where('user_id', '=', rows[0]!.id).execute();
+    const settings = await use()
+      .db.selectFrom('user_settings')
+      .selectAll()
+      .where('user_id', '=', rows[0]!.id)
+      .execute();
     expect(settings).toHaveLength(1);
     // Exactly one call created the row; the rest saw it.
-    const outcomes = results.map((r) => (r.status === 'fulfilled' ? ('outcome' in r.value ? r.value.outcome : r.value.status) : 'error'));
+    const outcomes = results.map((r) =>
+      r.status === 'fulfilled' ? ('outcome' in r.value ? r.value.outcome : r.value.status) : 'error',
+    );
     expect(outcomes.filter((o) => o === 'created' || o === 'applied')).toHaveLength(1);
   });
 
   it('the same svix-id delivered to several replicas at once is applied once', async () => {
     const dbs = replicas(4);
     const user = sampleClerkUser({ createdAt: T0 });
-    const delivery = { svixId: `msg_${randomUUID()}`, body: JSON.stringify(sampleClerkEvent('user.created', user)) };
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => applyClerkEvent(dbs[i % dbs.length]!, delivery)));
+    const delivery = {
+      svixId: `msg_${randomUUID()}`,
+      body: JSON.stringify(sampleClerkEvent('user.created', user)),
+    };
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => applyClerkEvent(dbs[i % dbs.length]!, delivery)),
+    );
     expect(results.filter((r) => r.status === 'applied')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'duplicate')).toHaveLength(11);
-    const event = await use().db.selectFrom('webhook_events').selectAll().where('svix_id', '=', delivery.svixId).execute();
+    const event = await use()
+      .db.selectFrom('webhook_events')
+      .selectAll()
+      .where('svix_id', '=', delivery.svixId)
+      .execute();
     expect(event).toMatchObject([{ status: 'applied', attempts: 1 }]);
   });
 
@@ -72,11 +87,22 @@ describeEachDatabase('concurrent sync of one new user', (use) => {
         const id = `user_${randomUUID()}`;
         const bodies = Array.from({ length: updates }, (_, i) =>
           JSON.stringify(
-            sampleClerkEvent(i === 0 ? 'user.created' : 'user.updated', sampleClerkUser({ id, createdAt: T0, updatedAt: T0 + i })),
+            sampleClerkEvent(
+              i === 0 ? 'user.created' : 'user.updated',
+              sampleClerkUser({ id, createdAt: T0, updatedAt: T0 + i }),
+            ),
           ),
         );
-        bodies.splice(Math.min(deleteAt, bodies.length), 0, JSON.stringify(sampleClerkEvent('user.deleted', { id })));
-        await Promise.all(bodies.map((body, i) => applyClerkEvent(dbs[i % dbs.length]!, { svixId: `msg_${randomUUID()}`, body })));
+        bodies.splice(
+          Math.min(deleteAt, bodies.length),
+          0,
+          JSON.stringify(sampleClerkEvent('user.deleted', { id })),
+        );
+        await Promise.all(
+          bodies.map((body, i) =>
+            applyClerkEvent(dbs[i % dbs.length]!, { svixId: `msg_${randomUUID()}`, body }),
+          ),
+        );
         const rows = await rowsFor(use().db, id);
         expect(rows.every((r) => !r.is_active && r.deleted_at !== null)).toBe(true);
       }),

@@ -12,7 +12,10 @@ import type { UserDeleteMode } from './sync-options.ts';
 // A user's true history in Clerk: created, some updates with strictly increasing updated_at, maybe a
 // delete at the end. Svix may deliver it in any order, any number of times.
 const versionArb = fc.record({
-  firstName: fc.option(fc.string({ maxLength: 20 }).map((s) => s.replaceAll('\u0000', '')), { nil: null }),
+  firstName: fc.option(
+    fc.string({ maxLength: 20 }).map((s) => s.replaceAll('\u0000', '')),
+    { nil: null },
+  ),
   lastName: fc.option(fc.constantFrom('Lovelace', 'Hopper', 'Łukasiewicz', '李', ''), { nil: null }),
   email: fc.option(fc.constantFrom('a@example.com', 'b@example.com', 'C@Example.com'), { nil: null }),
   gapMs: fc.integer({ min: 1, max: 100_000 }),
@@ -35,7 +38,14 @@ function buildEvents(history: { versions: VersionSpec[]; deleted: boolean }) {
   let updatedAt = createdAt;
   const users = history.versions.map((v, i) => {
     if (i > 0) updatedAt += v.gapMs;
-    return sampleClerkUser({ id, createdAt, updatedAt, firstName: v.firstName, lastName: v.lastName, email: v.email });
+    return sampleClerkUser({
+      id,
+      createdAt,
+      updatedAt,
+      firstName: v.firstName,
+      lastName: v.lastName,
+      email: v.email,
+    });
   });
   const events = users.map((user, i) => ({
     svixId: `msg_${randomUUID()}`,
@@ -79,7 +89,11 @@ async function expectFinalState(
     expect(row).toMatchObject({ ...expected, clerk_id, is_active: true, deleted_at: null });
   }
   if (deleted) {
-    const tombstone = await db.selectFrom('user_tombstones').select('clerk_id').where('clerk_id', '=', built.id).execute();
+    const tombstone = await db
+      .selectFrom('user_tombstones')
+      .select('clerk_id')
+      .where('clerk_id', '=', built.id)
+      .execute();
     expect(tombstone).toHaveLength(1);
   }
 }
@@ -106,7 +120,8 @@ describeEachDatabase('event ordering (property)', (use, kind) => {
   it('the same holds when every delivery is applied at once, from separate connections', async () => {
     const database = use();
     // Two pools on Postgres, as two API replicas would have; PGlite has one in-process connection.
-    const connections = database.kind === 'postgres' ? [database.db, database.openAnotherConnection()] : [database.db];
+    const connections =
+      database.kind === 'postgres' ? [database.db, database.openAnotherConnection()] : [database.db];
     await fc.assert(
       fc.asyncProperty(historyArb, async (history) => {
         const built = buildEvents(history);
@@ -115,7 +130,9 @@ describeEachDatabase('event ordering (property)', (use, kind) => {
           history.seed,
         );
         const results = await Promise.all(
-          deliveries.map((d, i) => applyClerkEvent(connections[i % connections.length]!, d, { deleteMode: history.deleteMode })),
+          deliveries.map((d, i) =>
+            applyClerkEvent(connections[i % connections.length]!, d, { deleteMode: history.deleteMode }),
+          ),
         );
         // Every svix-id is applied (or found stale/duplicate) by exactly one call; the rest see duplicate.
         const firstSeen = new Set<string>();

@@ -1,9 +1,13 @@
 import { expect, it } from 'vitest';
 import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
-import { InvalidInvitationError, createInvitation, listInvitations } from '../invitations/invitation.repository.ts';
-import { describeEachDatabase } from '../testing/describe-each-database.ts';
+import {
+  createInvitation,
+  InvalidInvitationError,
+  listInvitations,
+} from '../invitations/invitation.repository.ts';
 import { applyClerkEvent } from '../sync/apply-clerk-event.ts';
 import { syncUserFromClerk } from '../sync/sync-user-from-clerk.ts';
+import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import {
   countUsers,
   findActiveUserByEmail,
@@ -18,7 +22,10 @@ const T0 = 1_760_000_000_000;
 describeEachDatabase('user repository', (use) => {
   it('finds by id, Clerk id and email; ignores non-uuid ids', async () => {
     const { db } = use();
-    const { user } = await syncUserFromClerk(db, sampleClerkUser({ email: 'Find.Me@Example.com', createdAt: T0 }));
+    const { user } = await syncUserFromClerk(
+      db,
+      sampleClerkUser({ email: 'Find.Me@Example.com', createdAt: T0 }),
+    );
     expect((await findUserById(db, user!.id))?.clerk_id).toBe(user!.clerk_id);
     expect((await findUserByClerkId(db, user!.clerk_id))?.id).toBe(user!.id);
     expect((await findActiveUserByEmail(db, 'find.me@example.com'))?.id).toBe(user!.id);
@@ -33,17 +40,29 @@ describeEachDatabase('user repository', (use) => {
     const newOwner = sampleClerkUser({ email, createdAt: T0 + 10 });
     await syncUserFromClerk(db, oldOwner);
     await syncUserFromClerk(db, newOwner);
-    await applyClerkEvent(db, { svixId: 'msg_del_old', body: JSON.stringify(sampleClerkEvent('user.deleted', oldOwner)) });
+    await applyClerkEvent(db, {
+      svixId: 'msg_del_old',
+      body: JSON.stringify(sampleClerkEvent('user.deleted', oldOwner)),
+    });
     expect((await findActiveUserByEmail(db, email))?.clerk_id).toBe(newOwner.id);
   });
 
   it('updates app-owned fields only, and reports a missing user as null', async () => {
     const { db } = use();
     const { user } = await syncUserFromClerk(db, sampleClerkUser({ createdAt: T0 }));
-    const updated = await updateAppOwnedFields(db, user!.id, { theme: 'dark', role: 'editor', preferences: { beta: true } });
-    expect(updated).toMatchObject({ role: 'editor', settings: { theme: 'dark', preferences: { beta: true } } });
+    const updated = await updateAppOwnedFields(db, user!.id, {
+      theme: 'dark',
+      role: 'editor',
+      preferences: { beta: true },
+    });
+    expect(updated).toMatchObject({
+      role: 'editor',
+      settings: { theme: 'dark', preferences: { beta: true } },
+    });
     expect(updated?.email).toBe(user!.email);
-    expect(await updateAppOwnedFields(db, '00000000-0000-4000-8000-000000000000', { theme: 'light' })).toBeNull();
+    expect(
+      await updateAppOwnedFields(db, '00000000-0000-4000-8000-000000000000', { theme: 'light' }),
+    ).toBeNull();
   });
 
   it('lists in pages and counts active users', async () => {
@@ -69,7 +88,9 @@ describeEachDatabase('user repository', (use) => {
     const again = await createInvitation(db, { email: 'INV@example.com', role: 'admin' });
     expect(again.role).toBe('admin');
     expect((await listInvitations(db)).filter((i) => i.email === 'inv@example.com')).toHaveLength(1);
-    await expect(createInvitation(db, { email: 'not an email', role: 'x' })).rejects.toThrow(InvalidInvitationError);
+    await expect(createInvitation(db, { email: 'not an email', role: 'x' })).rejects.toThrow(
+      InvalidInvitationError,
+    );
     await expect(createInvitation(db, { email: 'a@b.co', role: '' })).rejects.toThrow(InvalidInvitationError);
   });
 });

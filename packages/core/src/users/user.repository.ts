@@ -87,7 +87,10 @@ export async function listUsers(db: Db, options: ListUsersOptions = {}): Promise
       eb(
         refTuple('created_at', 'id'),
         '>',
-        selectFrom('users as c').select(['c.created_at', 'c.id']).where('c.id', '=', cursor).$asTuple('created_at', 'id'),
+        selectFrom('users as c')
+          .select(['c.created_at', 'c.id'])
+          .where('c.id', '=', cursor)
+          .$asTuple('created_at', 'id'),
       ),
     );
   }
