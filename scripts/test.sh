@@ -9,7 +9,7 @@ fi
 
 echo "== node $(node --version), pnpm $(pnpm --version)"
 echo "== lint (biome)"
-pnpm exec biome ci .
+pnpm exec biome ci --colors=off .
 echo "== typecheck"
 pnpm exec turbo run typecheck --output-logs=errors-only
 echo "== tests (real PostgreSQL + PGlite)"
