@@ -92,6 +92,11 @@ export async function startThrowawayPostgres(options: { pgBin?: string } = {}): 
   return handle;
 }
 
+// runuser lives in /usr/sbin, which a minimal PATH may lack.
+function runuser(): string {
+  return ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
