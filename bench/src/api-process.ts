@@ -8,7 +8,9 @@ import { REPO_ROOT, scratchDir } from './paths.ts';
 export function apiEntry(): string {
   const entry = process.env.USERSYNC_API_ENTRY ?? join(REPO_ROOT, 'apps', 'api', 'dist', 'server.js');
   if (!existsSync(entry)) {
-    throw new Error(`${entry} does not exist: build the API first (pnpm build, or pnpm --filter @usersync/api build)`);
+    throw new Error(
+      `${entry} does not exist: build the API first (pnpm build, or pnpm --filter @usersync/api build)`,
+    );
   }
   return entry;
 }
@@ -100,7 +102,9 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     }
     if (Date.now() > deadline) {
       await handle.stop();
-      throw new Error(`API process not ready after ${options.readyTimeoutMs ?? 30_000} ms:\n${tail(logFile)}`);
+      throw new Error(
+        `API process not ready after ${options.readyTimeoutMs ?? 30_000} ms:\n${tail(logFile)}`,
+      );
     }
     await sleep(100);
   }
@@ -109,7 +113,8 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
 /** VmRSS (now) and VmHWM (peak since start) of a process, in KiB. */
 export function readMemory(pid: number): { rssKiB: number; peakRssKiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rssKiB: field('VmRSS'), peakRssKiB: field('VmHWM') };
 }
 

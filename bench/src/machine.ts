@@ -11,6 +11,8 @@ export interface MachineDescription {
   node: string;
   postgres: string;
   date: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAverage: number;
 }
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -27,6 +29,7 @@ export function describeMachine(): MachineDescription {
     node: process.version,
     postgres: safe(() => execFileSync(join(PG_BIN, 'postgres'), ['--version']).toString().trim(), 'unknown'),
     date: new Date().toISOString(),
+    loadAverage: Number(safe(() => readFileSync('/proc/loadavg', 'utf8').split(' ')[0], 'NaN')),
   };
 }
 
@@ -34,7 +37,7 @@ export function machineMarkdown(m: MachineDescription): string {
   return [
     `- machine: ${m.cores} cores (\`nproc\`), ${m.memoryGiB} GiB memory, CPU "${m.cpuModel}", Linux ${m.kernel}`,
     `- Node ${m.node}; ${m.postgres}`,
-    `- measured ${m.date}`,
+    `- measured ${m.date}; load average ${m.loadAverage} when the run started`,
   ].join('\n');
 }
 

@@ -9,7 +9,7 @@ import type { Database } from '@usersync/core/db';
 import { applyClerkEvent } from '@usersync/core/sync';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import prepareValue from 'pg/lib/utils.js';
+import pgUtils from 'pg/lib/utils.js';
 import { PG_BIN } from '../machine.ts';
 import { scratchDir } from '../paths.ts';
 
@@ -69,7 +69,7 @@ export function pgbenchScript(statements: readonly CapturedStatement[]): string 
 }
 
 function literal(value: unknown): string {
-  const prepared = prepareValue.prepareValue(value) as string | null;
+  const prepared = pgUtils.prepareValue(value) as string | null;
   if (prepared === null || prepared === undefined) return 'NULL';
   const text = String(prepared);
   const parts = text.split(TOKEN).map(quote);
@@ -137,4 +137,3 @@ export async function runPgbench(options: {
     latencyAverageMs: number(/latency average = ([\d.]+) ms/),
   };
 }
-

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { signSvixDelivery } from '@usersync/testing';
 import autocannon from 'autocannon';
+import { startCpuWindow } from '../cpu-usage.ts';
 import { summarizeLatencies } from '../stats.ts';
 
 export interface LoadConfig {
@@ -19,6 +20,20 @@ export interface LoadConfig {
   runId: string;
   /** Share of deliveries that are user.updated for a user created earlier in the run (0..1). */
   updateShare: number;
+  /** The API's process id, to account its CPU time over the measured run only. */
+  apiPid?: number;
+  postgresPort?: number;
+}
+
+export interface CpuPerDelivery {
+  /** CPU ms per completed delivery: the API process, all PostgreSQL processes, this generator. */
+  apiMs: number;
+  postgresMs: number;
+  generatorMs: number;
+  /** Busy share of all cores over the run (1 = every core busy all the time). */
+  machineBusyShare: number;
+  /** CPU ms per delivery used by everything else on the machine (other work skews the figures). */
+  otherMs: number;
 }
 
 export interface LoadResult {
@@ -31,6 +46,7 @@ export interface LoadResult {
   outcomes: Record<string, number>;
   errors: number;
   timeouts: number;
+  cpu: CpuPerDelivery | null;
 }
 
 interface Delivery {
@@ -78,42 +94,66 @@ export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(c
   let next = 0;
   let errors = 0;
   let timeouts = 0;
+  const cpuWindow =
+    config.apiPid === undefined ? null : startCpuWindow(config.apiPid, config.postgresPort ?? 0);
+  const ownCpu = process.cpuUsage();
   const started = performance.now();
-  const instance = autocannon({
-    url: `${config.url}/api/webhooks/clerk`,
-    connections: config.connections,
-    amount: deliveries.length,
-    timeout: 15,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/webhooks/clerk',
-        // Called for every request: each takes the next pre-signed delivery (a unique svix-id).
-        setupRequest: (request) => {
-          const delivery = deliveries[next++ % deliveries.length] as Delivery;
-          return { ...request, method: 'POST', headers: delivery.headers, body: delivery.body };
-        },
-        onResponse: (status, body) => {
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          const outcome = /"status":"([a-z]+)"/.exec(body)?.[1] ?? 'none';
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        },
-      },
-    ],
-    setupClient: (client) => {
-      client.on('response', (_status: number, _bytes: number, ms: number) => latencies.push(ms));
-    },
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
   });
+  const instance = autocannon(
+    {
+      url: `${config.url}/api/webhooks/clerk`,
+      connections: config.connections,
+      amount: deliveries.length,
+      timeout: 15,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/webhooks/clerk',
+          // Called for every request: each takes the next pre-signed delivery (a unique svix-id).
+          setupRequest: (request) => {
+            const delivery = deliveries[next++ % deliveries.length] as Delivery;
+            return { ...request, method: 'POST', headers: delivery.headers, body: delivery.body };
+          },
+          onResponse: (status, body) => {
+            statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+            const outcome = /"status":"([a-z]+)"/.exec(body)?.[1] ?? 'none';
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          },
+        },
+      ],
+      setupClient: (client) => {
+        client.on('response', (_status: number, _bytes: number, ms: number) => latencies.push(ms));
+      },
+    },
+    () => finished(),
+  );
   instance.on('reqError', () => {
     errors += 1;
   });
-  instance.on('timeout' as 'done', () => {
+  instance.on('timeout' as 'reqError', () => {
     timeouts += 1;
   });
   const stopTimer = setTimeout(() => instance.stop(), config.maxSeconds * 1000);
-  await new Promise<void>((resolve) => instance.on('done', () => resolve()));
+  await done;
   clearTimeout(stopTimer);
   const seconds = (performance.now() - started) / 1000;
+  const own = process.cpuUsage(ownCpu);
+  const window = cpuWindow?.end();
+  const per = (ms: number) => Math.round((ms / Math.max(1, latencies.length)) * 1000) / 1000;
+  const cpu: CpuPerDelivery | null = window
+    ? {
+        apiMs: per(window.apiMs),
+        postgresMs: per(window.postgresMs),
+        generatorMs: per((own.user + own.system) / 1000),
+        machineBusyShare: window.machineBusyShare,
+        otherMs: per(
+          window.machineBusyMs - window.apiMs - window.postgresMs - (own.user + own.system) / 1000,
+        ),
+      }
+    : null;
   return {
     sent: Math.min(next, deliveries.length),
     completed: latencies.length,
@@ -124,13 +164,15 @@ export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(c
     outcomes,
     errors,
     timeouts,
+    cpu,
   };
 }
 
 if (import.meta.main) {
   const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig & { warmup?: number };
   if (config.warmup) {
-    await runLoad({ ...config, amount: config.warmup, runId: `${config.runId}w` });
+    const { apiPid: _, ...warmup } = config;
+    await runLoad({ ...warmup, amount: config.warmup, runId: `${config.runId}w` });
   }
   const result = await runLoad(config);
   process.stdout.write(`${JSON.stringify(result)}\n`);
