@@ -9,6 +9,7 @@ import type { BenchContext } from './src/bench-context.ts';
 import { describeMachine, machineMarkdown } from './src/machine.ts';
 import { REPO_ROOT } from './src/paths.ts';
 import { BENCHMARKS, type BenchResult, writeResult } from './src/results.ts';
+import { benchSyncFallback } from './src/sync-fallback/sync-fallback.bench.ts';
 import { benchWebhookIngest } from './src/webhook-ingest/webhook-ingest.bench.ts';
 
 type BenchmarkName = (typeof BENCHMARKS)[number];
@@ -19,7 +20,7 @@ const benchmarks: Record<
 > = {
   'webhook-ingest': { needs: ['apps/api'], run: benchWebhookIngest },
   reconcile: { needs: ['packages/core/src/reconcile'], run: notYet('reconcile') },
-  'sync-fallback': { needs: ['apps/api'], run: notYet('sync-fallback') },
+  'sync-fallback': { needs: ['apps/api'], run: benchSyncFallback },
   web: { needs: ['apps/web', 'apps/api'], run: notYet('web') },
 };
 

@@ -15,7 +15,8 @@ export const execFileAsync = promisify(execFile);
 
 /** Runs a TypeScript file of this package as its own Node process; returns its last stdout line as JSON. */
 export async function runNodeProcess<T>(file: string, config: unknown, timeoutMs: number): Promise<T> {
-  const { stdout } = await execFileAsync(process.execPath, [file, JSON.stringify(config)], {
+  const arg = typeof config === 'string' ? config : JSON.stringify(config);
+  const { stdout } = await execFileAsync(process.execPath, [file, arg], {
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -9,13 +9,13 @@ import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { type ProfileSummary, summarizeCpuProfile } from '../cpu-profile-summary.ts';
 import { startCpuWindow } from '../cpu-usage.ts';
 import { createMigratedDatabase, query } from '../databases.ts';
+import type { LoadConfig, LoadResult } from '../load-generator/load-worker.ts';
 import { RESULTS_DIR, scratchDir } from '../paths.ts';
 import type { BenchResult } from '../results.ts';
 import { markdownTable, round } from '../stats.ts';
 import { captureDeliverySql, type PgbenchResult, pgbenchScript, runPgbench } from './ceiling.ts';
-import type { LoadConfig, LoadResult } from './load-worker.ts';
 
-const LOAD_WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+const LOAD_WORKER = fileURLToPath(new URL('../load-generator/load-worker.ts', import.meta.url));
 const LEVELS = [1, 4, 16, 64] as const;
 const TARGET_RATIO = 0.6;
 

@@ -47,12 +47,18 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   cpu: CpuPerDelivery | null;
+  /** The first few non-2xx answers, to tell what went wrong. */
+  errorSamples: string[];
 }
 
-interface Delivery {
+/** One prepared request; each is sent once. */
+export interface PreparedRequest {
+  method?: 'GET' | 'POST' | 'PATCH';
+  path?: string;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
 }
+type Delivery = PreparedRequest;
 
 /** Signed deliveries, built before the clock starts: the generator spends its time sending. */
 export function buildDeliveries(config: LoadConfig): Delivery[] {
@@ -88,9 +94,18 @@ export function buildDeliveries(config: LoadConfig): Delivery[] {
 }
 
 export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(config)): Promise<LoadResult> {
+  return runPreparedLoad(config, deliveries);
+}
+
+/** Sends each prepared request once over `connections` keep-alive connections (one in flight each). */
+export async function runPreparedLoad(
+  config: Pick<LoadConfig, 'url' | 'connections' | 'maxSeconds' | 'apiPid' | 'postgresPort'>,
+  deliveries: readonly PreparedRequest[],
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
+  const errorSamples: string[] = [];
   let next = 0;
   let errors = 0;
   let timeouts = 0;
@@ -98,34 +113,46 @@ export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(c
     config.apiPid === undefined ? null : startCpuWindow(config.apiPid, config.postgresPort ?? 0);
   const ownCpu = process.cpuUsage();
   const started = performance.now();
+  let lastResponseAt = started;
   let finished: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     finished = resolve;
   });
   const instance = autocannon(
     {
-      url: `${config.url}/api/webhooks/clerk`,
-      connections: config.connections,
+      url: `${config.url}${deliveries[0]?.path ?? '/api/webhooks/clerk'}`,
+      connections: Math.min(config.connections, deliveries.length),
       amount: deliveries.length,
       timeout: 15,
       requests: [
         {
           method: 'POST',
           path: '/api/webhooks/clerk',
-          // Called for every request: each takes the next pre-signed delivery (a unique svix-id).
+          // Called for every request: each takes the next prepared one (a unique svix-id or session).
           setupRequest: (request) => {
             const delivery = deliveries[next++ % deliveries.length] as Delivery;
-            return { ...request, method: 'POST', headers: delivery.headers, body: delivery.body };
+            return {
+              ...request,
+              method: delivery.method ?? 'POST',
+              path: delivery.path ?? '/api/webhooks/clerk',
+              headers: delivery.headers,
+              ...(delivery.body === undefined ? {} : { body: delivery.body }),
+            };
           },
           onResponse: (status, body) => {
             statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-            const outcome = /"status":"([a-z]+)"/.exec(body)?.[1] ?? 'none';
+            if (status >= 300 && errorSamples.length < 3)
+              errorSamples.push(`${status} ${body.slice(0, 200)}`);
+            const outcome = /^\{"status":"([a-z]+)"/.exec(body)?.[1] ?? 'none';
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
           },
         },
       ],
       setupClient: (client) => {
-        client.on('response', (_status: number, _bytes: number, ms: number) => latencies.push(ms));
+        client.on('response', (_status: number, _bytes: number, ms: number) => {
+          latencies.push(ms);
+          lastResponseAt = performance.now();
+        });
       },
     },
     () => finished(),
@@ -139,7 +166,8 @@ export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(c
   const stopTimer = setTimeout(() => instance.stop(), config.maxSeconds * 1000);
   await done;
   clearTimeout(stopTimer);
-  const seconds = (performance.now() - started) / 1000;
+  // Up to the last answer: autocannon notices it is done only on its next 1-second tick.
+  const seconds = (lastResponseAt - started) / 1000;
   const own = process.cpuUsage(ownCpu);
   const window = cpuWindow?.end();
   const per = (ms: number) => Math.round((ms / Math.max(1, latencies.length)) * 1000) / 1000;
@@ -165,10 +193,20 @@ export async function runLoad(config: LoadConfig, deliveries = buildDeliveries(c
     errors,
     timeouts,
     cpu,
+    errorSamples,
   };
 }
 
-if (import.meta.main) {
+if (import.meta.main && process.argv[2]?.startsWith('@')) {
+  // `@file.json`: { config, requests } prepared by the caller (sync fallback benchmark).
+  const { readFileSync } = await import('node:fs');
+  const { config, requests } = JSON.parse(readFileSync(process.argv[2].slice(1), 'utf8')) as {
+    config: LoadConfig;
+    requests: PreparedRequest[];
+  };
+  const result = await runPreparedLoad(config, requests);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else if (import.meta.main) {
   const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig & { warmup?: number };
   if (config.warmup) {
     const { apiPid: _, ...warmup } = config;
