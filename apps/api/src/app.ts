@@ -36,7 +36,9 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
     // Unknown fields are an error (400), never silently dropped; no type coercion of bodies.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // allErrors lets the error name an unknown field even when a required one is missing too (bodies are
+    // small: routes cap them at 16 KiB).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
   };
   const app: FastifyInstance = Fastify(options);
@@ -67,6 +69,8 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   // Everything under /api/v1 needs a Clerk session; Clerk's plugin is scoped to this prefix only.
   await app.register(
     async (v1) => {
+      // JSON only (no text/plain: a cross-site "simple" request has no business here).
+      v1.removeContentTypeParser('text/plain');
       await v1.register(clerkAuth, { clerk: config.clerk, authorizedParties: config.webOrigins });
       await v1.register(rateLimit, {
         max: config.rateLimitPerMinute,

@@ -42,9 +42,10 @@ export default fp(
 );
 
 function describeValidation(error: FastifyError): string {
-  const first = error.validation?.[0];
-  const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-  if (first?.keyword === 'additionalProperties' && extra) {
+  // An unknown field says more than a missing one: `{ "email": ... }` is someone trying a Clerk field.
+  const unknown = error.validation?.find((issue) => issue.keyword === 'additionalProperties');
+  const extra = (unknown?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+  if (extra) {
     return `Unknown field "${extra}": only app-owned fields can be changed here`;
   }
   return `Invalid request: ${error.message}`;
