@@ -111,13 +111,24 @@ export default fp<UserProvisioningOptions>(
       );
     }
 
-    async function ensure(clerkUserId: string, log: FastifyBaseLogger = fastify.log): Promise<Caller> {
+    /** The caller's row when it is there (or the user is known deleted); null: ask Clerk. */
+    async function fromDatabase(clerkUserId: string): Promise<Caller | null> {
       const user = await findUserByClerkId(db, clerkUserId);
       if (user?.deleted_at) throw gone();
       if (user?.is_active) return { status: 'existing', user };
       // Hard-deleted users leave only a tombstone: answer without asking Clerk.
       if (!user && (await isTombstoned(clerkUserId))) throw gone();
-      return flights.run(clerkUserId, () => readFromClerk(clerkUserId, log));
+      return null;
+    }
+
+    async function ensure(clerkUserId: string, log: FastifyBaseLogger = fastify.log): Promise<Caller> {
+      const found = await fromDatabase(clerkUserId);
+      if (found) return found;
+      return flights.run(clerkUserId, async () => {
+        // Checked again inside the flight: a request whose first look-up raced a flight that has just
+        // finished finds that flight's row here instead of calling Clerk a second time.
+        return (await fromDatabase(clerkUserId)) ?? readFromClerk(clerkUserId, log);
+      });
     }
 
     async function isTombstoned(clerkUserId: string): Promise<boolean> {
