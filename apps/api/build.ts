@@ -46,8 +46,9 @@ export async function buildServer(outdir = join(here, 'dist')): Promise<void> {
     sourcemap: true,
     logLevel: 'warning',
     plugins: [externalNpmPackages],
-    // The built server is the production server unless told otherwise.
-    banner: { js: "process.env.NODE_ENV ??= 'production';" },
+    // The built server is the production server unless told otherwise (runs before our code reads the
+    // environment; ESM evaluates imported packages first, and none of ours reads NODE_ENV on import).
+    banner: { js: "if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';" },
   });
 }
 

@@ -48,8 +48,15 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
 
 /** The app as a plugin, for embedding into another Fastify instance. */
 export async function usersyncApp(app: FastifyInstance, { config, db }: { config: AppConfig; db: Db }) {
+  // While closing, answers to requests already in flight end their keep-alive connection, so the
+  // server can finish closing as soon as they are done instead of waiting out the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
   registerSharedSchemas(app);
   await app.register(errorHandler);

@@ -32,9 +32,13 @@ export function loggerOptions(settings: LoggerSettings): NonNullable<FastifyServ
     level: settings.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      req(request: { method: string; url: string; ip?: string; id?: string }) {
-        // Query strings can carry Clerk handshake tokens: log the path only.
-        return { method: request.method, path: request.url.split('?')[0], ip: request.ip };
+      // Never headers; and query strings can carry Clerk handshake tokens: the path only.
+      req(request: { method?: unknown; url?: unknown; ip?: unknown }) {
+        return {
+          method: typeof request.method === 'string' ? request.method : undefined,
+          path: typeof request.url === 'string' ? request.url.split('?')[0] : undefined,
+          ip: typeof request.ip === 'string' ? request.ip : undefined,
+        };
       },
     },
     ...(settings.stream && { stream: settings.stream }),

@@ -25,7 +25,7 @@ export default fp<WebAppOptions>(
       await fastify.register(fastifyStatic, {
         root: webDistDir,
         wildcard: true,
-        index: false,
+        index: 'index.html',
         setHeaders(reply, path) {
           // Vite fingerprints everything under assets/; index.html must be revalidated to pick them up.
           reply.header(
