@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Db } from '@usersync/core/db';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.ts';
-import { ApiError } from './lib/api-error.ts';
+import { tooManyRequests } from './lib/api-error.ts';
 import { requestId } from './logger.ts';
 import clerkAuth from './plugins/clerk-auth.plugin.ts';
 import database from './plugins/database.plugin.ts';
@@ -78,19 +78,16 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
     async (v1) => {
       // JSON only (no text/plain: a cross-site "simple" request has no business here).
       v1.removeContentTypeParser('text/plain');
-      await v1.register(clerkAuth, { clerk: config.clerk, authorizedParties: config.webOrigins });
+      // Per caller: keyed by Clerk user id once authenticated (route-level hook, after authentication),
+      // by IP for requests that fail authentication (clerk-auth checks those itself).
       await v1.register(rateLimit, {
         max: config.rateLimitPerMinute,
         timeWindow: 60_000,
-        // Runs after authentication (route-level onRequest hooks follow the scope's), so it can key by user.
         hook: 'onRequest',
         keyGenerator: (request) => (request.clerkUserId ? `user:${request.clerkUserId}` : `ip:${request.ip}`),
-        errorResponseBuilder: (_request, context) =>
-          new ApiError(429, `Too many requests; retry in ${context.after}`, {
-            code: 'rate_limited',
-            headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-          }),
+        errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl / 1000),
       });
+      await v1.register(clerkAuth, { clerk: config.clerk, authorizedParties: config.webOrigins });
       await v1.register(userProvisioning, {
         clerk: config.clerk,
         sync: config.sync,

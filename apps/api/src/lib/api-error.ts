@@ -35,3 +35,12 @@ export function notConfigured(what: string, variables: string[]): ApiError {
     code: 'not_configured',
   });
 }
+
+/** 429 with Retry-After, from the per-caller rate limit. */
+export function tooManyRequests(retryAfterSeconds: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, `Too many requests; retry in ${seconds} s`, {
+    code: 'rate_limited',
+    headers: { 'retry-after': String(seconds) },
+  });
+}

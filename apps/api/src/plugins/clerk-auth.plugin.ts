@@ -1,7 +1,8 @@
 import { type ClerkFastifyOptions, clerkPlugin, getAuth } from '@clerk/fastify';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ClerkConfig } from '../config.ts';
-import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { ApiError, notConfigured, serviceUnavailable, tooManyRequests } from '../lib/api-error.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +27,13 @@ const unauthenticated = (message: string) => new ApiError(401, message, { code: 
 export default fp<ClerkAuthOptions>(
   async (fastify, { clerk, authorizedParties }) => {
     fastify.decorateRequest('clerkUserId', '');
+    // Failed authentications count against the caller's IP (a token-guessing client is limited too).
+    const checkRateLimit = fastify.hasDecorator('createRateLimit') ? fastify.createRateLimit() : null;
+    async function rejectUnauthenticated(request: FastifyRequest, message: string): Promise<never> {
+      const limit = await checkRateLimit?.(request);
+      if (limit && !limit.isAllowed && limit.isExceeded) throw tooManyRequests(limit.ttlInSeconds);
+      throw unauthenticated(message);
+    }
     const missing = [
       ...(clerk.secretKey ? [] : ['CLERK_SECRET_KEY']),
       ...(clerk.publishableKey ? [] : ['CLERK_PUBLISHABLE_KEY']),
@@ -41,7 +49,10 @@ export default fp<ClerkAuthOptions>(
     // also keeps Clerk's SDK from answering a page-load GET with a 307 to its handshake.
     fastify.addHook('onRequest', async (request) => {
       if (!/^Bearer [^\s]+$/i.test(request.headers.authorization ?? '')) {
-        throw unauthenticated('Sign in required: send Authorization: Bearer <Clerk session token>');
+        await rejectUnauthenticated(
+          request,
+          'Sign in required: send Authorization: Bearer <Clerk session token>',
+        );
       }
     });
 
@@ -71,7 +82,8 @@ export default fp<ClerkAuthOptions>(
       if (reason === 'jwk-remote-failed-to-load') {
         throw serviceUnavailable('Could not verify the session token right now', 5, 'clerk_unavailable');
       }
-      throw unauthenticated(
+      await rejectUnauthenticated(
+        request,
         reason === 'token-expired' ? 'Session token expired' : 'Invalid or expired session token',
       );
     });

@@ -308,6 +308,19 @@ describeEachDatabase('/api/v1/users', (use) => {
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // Same IP, other user: unaffected.
       expect((await get(b)).statusCode).toBe(200);
+      // Failed authentications are limited per IP.
+      const guess = () =>
+        strict.inject({
+          method: 'GET',
+          url: '/api/v1/users/profile',
+          headers: { authorization: 'Bearer guess' },
+        });
+      for (let i = 0; i < 3; i++) expect((await guess()).statusCode).toBe(401);
+      expect((await guess()).statusCode).toBe(429);
+      const anonymous = await strict.inject({ method: 'POST', url: '/api/v1/users/sync' });
+      expect(anonymous.statusCode).toBe(429);
+      // The signed-in user b is keyed by user id, not by the IP the guesses came from.
+      expect((await get(b)).statusCode).toBe(200);
       // The webhook route is not rate-limited.
       for (let i = 0; i < 5; i++) {
         expect(
