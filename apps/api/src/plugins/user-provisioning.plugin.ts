@@ -40,7 +40,7 @@ const gone = () =>
 /**
  * The server-side fallback: every authenticated request makes sure the caller's row exists, reading
  * the user from Clerk's Backend API when it does not (a missed or late webhook). Takes no profile data
- * from the request. Concurrent first requests of one user share one Clerk call (docs/decisions/014).
+ * from the request. Concurrent first requests of one user share one Clerk call (docs/decisions/013).
  */
 export default fp<UserProvisioningOptions>(
   async (fastify, options) => {
