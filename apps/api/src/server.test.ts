@@ -189,6 +189,7 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
       const csp = page.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("script-src 'self' https://usersync-test.clerk.accounts.dev");
       expect(csp).toContain('https://img.clerk.com');
+      expect(csp).not.toContain('upgrade-insecure-requests');
       expect(csp).toMatch(/connect-src [^;]*https:\/\/usersync-test\.clerk\.accounts\.dev/);
     }
     const asset = await fetch(`${base}/assets/index-abc123.js`);

@@ -47,6 +47,8 @@ export default fp<SecurityOptions>(
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
+          // TLS is the proxy's business; upgrading would break the SPA served over plain http (localhost).
+          upgradeInsecureRequests: null,
         },
       },
       // Social sign-in can open a popup that must be able to report back.
