@@ -148,6 +148,41 @@ describeEachDatabase('POST /api/webhooks/clerk', (use) => {
     });
   });
 
+  it.each([
+    ['an empty body', ''],
+    ['a body that is not JSON', 'hello, svix'],
+    ['a JSON array', '[1,2,3]'],
+    ['no data', '{"type":"user.created","object":"event"}'],
+    ['a numeric data.id', JSON.stringify(sampleClerkEvent('user.created', { ...sampleClerkUser(), id: 42 }))],
+    [
+      'a numeric first_name',
+      JSON.stringify(sampleClerkEvent('user.created', { ...sampleClerkUser(), first_name: 7 })),
+    ],
+    [
+      'a string updated_at',
+      JSON.stringify(sampleClerkEvent('user.updated', { ...sampleClerkUser(), updated_at: 'now' })),
+    ],
+    ['user.deleted without data.id', '{"type":"user.deleted","data":{"object":"user","deleted":true}}'],
+    [
+      'a NUL in a name',
+      JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ firstName: 'a\u0000b' }))),
+    ],
+  ])(
+    'answers a verified delivery with %s with 422, recorded as invalid, users untouched',
+    async (_label, body) => {
+      const usersBefore = await use().db.selectFrom('users').selectAll().orderBy('id').execute();
+      const svixId = `msg_unusable_${Math.random().toString(36).slice(2)}`;
+      const response = await deliver(app, clerk, body, { svixId });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'invalid_payload', error: expect.any(String) });
+      expect(await findWebhookEvent(use().db, svixId)).toMatchObject({
+        status: 'invalid',
+        error: expect.any(String),
+      });
+      expect(await use().db.selectFrom('users').selectAll().orderBy('id').execute()).toEqual(usersBefore);
+    },
+  );
+
   it('logs each delivery with its svix-id, type and outcome', async () => {
     const user = sampleClerkUser();
     await deliver(app, clerk, sampleClerkEvent('user.created', user), { svixId: 'msg_logged_1' });
