@@ -202,7 +202,7 @@ export interface ComparableState {
 
 /**
  * The state a delivery history leaves, in a form two databases can be compared by: `liveUsers` and
- * `tombstones` must be equal whatever the order of arrival (docs/decisions/044).
+ * `tombstones` must be equal whatever the order of arrival (docs/decisions/043).
  */
 export async function readState(url: string): Promise<ComparableState> {
   const client = new pg.Client({ connectionString: url });

@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): where the process's CPU time went, by function and by
 // package, so a benchmark can say why it is below its target without opening a profiler UI.
 import { readFileSync } from 'node:fs';
+import { REPO_ROOT } from './paths.ts';
 
 interface ProfileNode {
   id: number;
@@ -70,5 +71,8 @@ function packageOf(url: string, functionName: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(REPO_ROOT, '')
+    .replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '');
 }

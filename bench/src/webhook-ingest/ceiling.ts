@@ -1,5 +1,5 @@
 // The ceiling for webhook ingest: PostgreSQL executing exactly the statements one delivery executes,
-// driven by pgbench with no HTTP, JSON or signature work in front of it (docs/decisions/041).
+// driven by pgbench with no HTTP, JSON or signature work in front of it (docs/decisions/042).
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
