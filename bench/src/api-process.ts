@@ -37,6 +37,8 @@ export interface ApiProcessOptions {
   /** Extra node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
   readyTimeoutMs?: number;
+  /** The API serves the SPA itself: WEB_ORIGIN (CORS, session `azp`) is its own origin. */
+  originAsWebOrigin?: boolean;
 }
 
 /** Starts `node apps/api/dist/server.js` on a free loopback port and waits until /api/health answers. */
@@ -54,6 +56,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      ...(options.originAsWebOrigin ? { WEB_ORIGIN: `http://127.0.0.1:${port}` } : {}),
       ...options.env,
     },
     stdio: ['ignore', fd, fd],
