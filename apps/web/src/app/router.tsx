@@ -10,7 +10,8 @@ export const routes: RouteObject[] = [
   {
     element: <RootLayout />,
     errorElement: <RouteErrorBoundary />,
-    hydrateFallbackElement: null,
+    // Shown while the first page's code loads; blank on purpose (it takes milliseconds).
+    hydrateFallbackElement: <div className="route-loading" />,
     children: [
       { index: true, lazy: () => import('./routes/landing.tsx') },
       {

@@ -25,6 +25,7 @@ export interface FakeClerkOptions {
 type Listener = (resources: Resources) => void;
 interface Resources {
   client: { sessions: unknown[]; signedInSessions: unknown[]; activeSessions: unknown[] };
+  /** undefined while switching sessions (clerk-js' "transitive state"). */
   session: unknown;
   user: unknown;
   organization: null;
@@ -61,13 +62,15 @@ export function createFakeClerk(options: FakeClerkOptions) {
     emailAddresses: [email],
     organizationMemberships: [],
   };
+  const now = Math.floor(Date.now() / 1000);
   const session = {
     id: 'sess_fake',
     status: 'active',
     user,
     actor: null,
     factorVerificationAge: null,
-    lastActiveToken: null,
+    // @clerk/react derives `isSignedIn` from the claims of the last token.
+    lastActiveToken: { jwt: { claims: { sub: options.user.id, sid: 'sess_fake', iat: now, exp: now + 60 } } },
     getToken: () => options.getToken(),
   };
 
@@ -81,20 +84,30 @@ export function createFakeClerk(options: FakeClerkOptions) {
     };
   };
   let resources = snapshot();
-  const emit = () => {
-    resources = snapshot();
+  const emit = (next: Resources = snapshot()) => {
+    resources = next;
     for (const listener of listeners) listener(resources);
   };
-  const navigate = (to: string) => {
-    if (loadOptions.routerPush) loadOptions.routerPush(to);
+  const navigate = async (to: string) => {
+    if (loadOptions.routerPush) await loadOptions.routerPush(to);
     else window.location.assign(to);
+  };
+  /**
+   * As clerk-js' setActive / signOut do: emit a transitive state (session and user undefined, which
+   * @clerk/react reports as not loaded), navigate, and only then emit the new session.
+   */
+  const switchSession = async (nextSignedIn: boolean, redirectUrl: string) => {
+    emit({ ...resources, session: undefined, user: undefined });
+    await navigate(redirectUrl);
+    signedIn = nextSignedIn;
+    emit();
   };
 
   const mountAuthForm = (node: HTMLElement, title: string, props: MountProps) => {
     const target = props.forceRedirectUrl ?? props.fallbackRedirectUrl ?? '/';
     // Like clerk-js in single-session mode: a signed-in visitor is sent straight on.
     if (signedIn) {
-      navigate(target);
+      void navigate(target);
       return;
     }
     const box = document.createElement('div');
@@ -106,9 +119,7 @@ export function createFakeClerk(options: FakeClerkOptions) {
     button.className = 'button button-primary';
     button.textContent = `Continue as ${options.user.email}`;
     button.addEventListener('click', () => {
-      signedIn = true;
-      emit();
-      navigate(target);
+      void switchSession(true, target);
     });
     box.append(heading, button);
     node.replaceChildren(box);
@@ -147,10 +158,8 @@ export function createFakeClerk(options: FakeClerkOptions) {
       return signedIn;
     },
     async signOut(opts?: { redirectUrl?: string } | (() => void)) {
-      signedIn = false;
-      emit();
       const redirectUrl = typeof opts === 'object' ? opts.redirectUrl : undefined;
-      navigate(redirectUrl ?? loadOptions.afterSignOutUrl ?? '/');
+      await switchSession(false, redirectUrl ?? loadOptions.afterSignOutUrl ?? '/');
     },
     mountSignIn: (node: HTMLElement, props: MountProps) => mountAuthForm(node, 'Sign in', props),
     unmountSignIn: (node: HTMLElement) => node.replaceChildren(),

@@ -6,6 +6,7 @@ import { PageHeading } from '../../components/page-heading.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { paths } from '../../config/paths.ts';
 import { useRedirectTarget } from '../../features/auth/use-redirect-target.ts';
+import { useSignedOutRedirect } from '../../features/auth/use-signed-out-redirect.ts';
 import { useSyncUser } from '../../features/users/api/sync-user.ts';
 import { AccountErrorPanel } from '../../features/users/components/account-error-panel.tsx';
 import { useAppConfig } from '../app-config.tsx';
@@ -20,12 +21,13 @@ export function AuthCallbackRoute() {
   const navigate = useNavigate();
   const { syncRetryPolicy } = useAppConfig();
   const { state, retry } = useSyncUser({ enabled: isLoaded && isSignedIn === true });
+  const redirectToSignIn = useSignedOutRedirect();
 
   useEffect(() => {
     if (state.status === 'success') navigate(target, { replace: true });
   }, [state, target, navigate]);
 
-  if (isLoaded && !isSignedIn) return <Navigate to={paths.signIn.getHref(target)} replace />;
+  if (redirectToSignIn) return <Navigate to={paths.signIn.getHref(target)} replace />;
 
   return (
     <AuthShell>

@@ -4,6 +4,7 @@ import { Navigate, NavLink, Outlet, useLocation, useOutletContext } from 'react-
 import { Logo } from '../../../components/logo.tsx';
 import { SkipLink } from '../../../components/skip-link.tsx';
 import { paths } from '../../../config/paths.ts';
+import { useSignedOutRedirect } from '../../../features/auth/use-signed-out-redirect.ts';
 import { type ProfileState, useProfile } from '../../../features/users/api/get-profile.ts';
 import { useSyncUser } from '../../../features/users/api/sync-user.ts';
 import type { Profile } from '../../../features/users/types.ts';
@@ -30,6 +31,7 @@ export function DashboardLayout() {
   const { isLoaded, isSignedIn } = useAuth();
   const location = useLocation();
   const signedIn = isLoaded && isSignedIn === true;
+  const redirectToSignIn = useSignedOutRedirect();
   const { state: profileState, setProfile, reload } = useProfile({ enabled: signedIn });
   const missing =
     profileState.status === 'error' &&
@@ -47,7 +49,7 @@ export function DashboardLayout() {
     if (savedTheme && savedTheme !== readCachedTheme()) applyTheme(savedTheme);
   }, [savedTheme]);
 
-  if (isLoaded && !isSignedIn) {
+  if (redirectToSignIn) {
     return (
       <Navigate to={paths.signIn.getHref(location.pathname + location.search + location.hash)} replace />
     );
