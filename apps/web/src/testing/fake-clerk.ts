@@ -20,6 +20,8 @@ export interface FakeClerkOptions {
   user: FakeClerkUser;
   signedIn: boolean;
   getToken: () => Promise<string | null>;
+  /** Told after every sign-in / sign-out, e.g. to keep the state across a reload in an e2e test. */
+  onSessionChange?: (signedIn: boolean) => void;
 }
 
 type Listener = (resources: Resources) => void;
@@ -101,6 +103,7 @@ export function createFakeClerk(options: FakeClerkOptions) {
     await navigate(redirectUrl);
     signedIn = nextSignedIn;
     emit();
+    options.onSessionChange?.(signedIn);
   };
 
   const mountAuthForm = (node: HTMLElement, title: string, props: MountProps) => {
