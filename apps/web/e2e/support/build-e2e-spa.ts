@@ -12,8 +12,14 @@ const webRoot = fileURLToPath(new URL('../..', import.meta.url));
  */
 export async function buildE2eSpa(options: { publishableKey: string }): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'usersync-web-e2e-'));
-  const saved = { key: process.env.VITE_CLERK_PUBLISHABLE_KEY, api: process.env.VITE_API_URL };
+  const saved = {
+    key: process.env.VITE_CLERK_PUBLISHABLE_KEY,
+    api: process.env.VITE_API_URL,
+    nodeEnv: process.env.NODE_ENV,
+  };
   process.env.VITE_CLERK_PUBLISHABLE_KEY = options.publishableKey;
+  // Vitest sets NODE_ENV=test, which would bundle React's development build.
+  process.env.NODE_ENV = 'production';
   delete process.env.VITE_API_URL; // same origin, like production
   try {
     await build({
@@ -27,6 +33,7 @@ export async function buildE2eSpa(options: { publishableKey: string }): Promise<
     if (saved.key === undefined) delete process.env.VITE_CLERK_PUBLISHABLE_KEY;
     else process.env.VITE_CLERK_PUBLISHABLE_KEY = saved.key;
     if (saved.api !== undefined) process.env.VITE_API_URL = saved.api;
+    process.env.NODE_ENV = saved.nodeEnv;
   }
   return outDir;
 }

@@ -44,6 +44,12 @@ export function ProfileCard(props: { profile: Profile }) {
           </dd>
         </div>
         <div className="profile-fact">
+          <dt>Account ID</dt>
+          <dd>
+            <code className="profile-id">{profile.clerkId}</code>
+          </dd>
+        </div>
+        <div className="profile-fact">
           <dt>Member since</dt>
           <dd>
             {Number.isNaN(memberSince.getTime()) ? (
@@ -70,6 +76,7 @@ export function ProfileCardSkeleton() {
         </div>
       </div>
       <div className="profile-facts">
+        <span className="skeleton skeleton-line" />
         <span className="skeleton skeleton-line" />
         <span className="skeleton skeleton-line" />
         <span className="skeleton skeleton-line" />
