@@ -22,6 +22,8 @@ export interface FakeClerkOptions {
   getToken: () => Promise<string | null>;
   /** Told after every sign-in / sign-out, e.g. to keep the state across a reload in an e2e test. */
   onSessionChange?: (signedIn: boolean) => void;
+  /** Behave like clerk-js that cannot load (blocked script, no network). */
+  failToLoad?: boolean;
 }
 
 type Listener = (resources: Resources) => void;
@@ -133,6 +135,11 @@ export function createFakeClerk(options: FakeClerkOptions) {
       return loaded;
     },
     async load(opts?: LoadOptions) {
+      if (options.failToLoad) {
+        // Like a script that fails to download: later, not synchronously.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('Failed to load Clerk (test stand-in)');
+      }
       loadOptions = opts ?? {};
       loaded = true;
       emit();

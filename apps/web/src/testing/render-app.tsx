@@ -26,13 +26,20 @@ export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 20, maxDelayM
  */
 export function renderApp(
   url: string,
-  options: { apiUrl: string; signedIn?: boolean; syncRetryPolicy?: RetryPolicy; tokens?: string[] },
+  options: {
+    apiUrl: string;
+    signedIn?: boolean;
+    syncRetryPolicy?: RetryPolicy;
+    tokens?: string[];
+    clerkFailsToLoad?: boolean;
+  },
 ) {
   const tokens = options.tokens ?? [];
   let issued = 0;
   const clerk = createFakeClerk({
     user: TEST_USER,
     signedIn: options.signedIn ?? true,
+    failToLoad: options.clerkFailsToLoad,
     getToken: async () => {
       issued += 1;
       const token = `test-session-token-${issued}`;

@@ -1,6 +1,7 @@
-import { ClerkProvider } from '@clerk/react';
-import { useLayoutEffect } from 'react';
+import { ClerkProvider, useClerk } from '@clerk/react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { type NavigateFunction, Outlet, useNavigate } from 'react-router-dom';
+import { AuthShell } from '../../components/auth-shell.tsx';
 import { paths } from '../../config/paths.ts';
 import { useAppConfig } from '../app-config.tsx';
 
@@ -39,9 +40,53 @@ export function ClerkLayout() {
       afterSignOutUrl={paths.home.getHref()}
       appearance={{ variables: { colorPrimary: '#4f46e5', borderRadius: '0.625rem' } }}
     >
-      <Outlet />
+      <ClerkGate />
     </ClerkProvider>
   );
 }
 
+/** When Clerk's script cannot load (offline, blocked by an extension or a CSP), say so instead of spinning. */
+function ClerkGate() {
+  if (useClerkStatus() !== 'error') return <Outlet />;
+  return (
+    <AuthShell>
+      <title>Sign-in unavailable · usersync</title>
+      <section className="card callback-card">
+        <div className="status-panel status-panel-error" role="alert">
+          <span className="status-icon status-icon-error" aria-hidden="true">
+            !
+          </span>
+          <h1 className="status-title" tabIndex={-1} data-page-heading="">
+            Sign-in couldn’t load
+          </h1>
+          <p className="status-message">
+            We couldn’t reach Clerk, our sign-in provider. Check your connection or any content blocker, then
+            reload.
+          </p>
+          <div className="status-actions">
+            <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+              Reload
+            </button>
+          </div>
+        </div>
+      </section>
+    </AuthShell>
+  );
+}
+
 export { ClerkLayout as Component };
+
+/**
+ * Clerk's load status. Subscribed here with `notify` because a load that fails before ClerkProvider's
+ * own listener is attached would otherwise never re-render the page.
+ */
+function useClerkStatus() {
+  const clerk = useClerk();
+  const [status, setStatus] = useState<string>(clerk.status);
+  useEffect(() => {
+    const onStatus = (next: string) => setStatus(next);
+    clerk.on('status', onStatus, { notify: true });
+    return () => clerk.off('status', onStatus);
+  }, [clerk]);
+  return status;
+}
