@@ -10,6 +10,7 @@ import { describeMachine, machineMarkdown } from './src/machine.ts';
 import { REPO_ROOT } from './src/paths.ts';
 import { BENCHMARKS, type BenchResult, writeResult } from './src/results.ts';
 import { benchSyncFallback } from './src/sync-fallback/sync-fallback.bench.ts';
+import { benchWeb } from './src/web/web.bench.ts';
 import { benchWebhookIngest } from './src/webhook-ingest/webhook-ingest.bench.ts';
 
 type BenchmarkName = (typeof BENCHMARKS)[number];
