@@ -22,7 +22,7 @@ const benchmarks: Record<
   'webhook-ingest': { needs: ['apps/api'], run: benchWebhookIngest },
   reconcile: { needs: ['packages/core/src/reconcile'], run: notYet('reconcile') },
   'sync-fallback': { needs: ['apps/api'], run: benchSyncFallback },
-  web: { needs: ['apps/web', 'apps/api'], run: notYet('web') },
+  web: { needs: ['apps/web', 'apps/api'], run: benchWeb },
 };
 
 function notYet(name: string): (ctx: BenchContext) => Promise<BenchResult> {

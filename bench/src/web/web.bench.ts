@@ -148,7 +148,7 @@ async function timeCallbackToDashboard(
     const user = sampleClerkUser({ id: userId });
     await page.addInitScript(
       (testUser) => {
-        const w = window as unknown as Record<string, unknown> & {
+        const w = globalThis as unknown as Record<string, unknown> & {
           usersyncSignSessionToken: () => Promise<string>;
         };
         w.__USERSYNC_TEST_CLERK__ = {
