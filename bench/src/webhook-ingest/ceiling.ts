@@ -53,25 +53,33 @@ export async function captureDeliverySql(databaseUrl: string): Promise<CapturedS
 
 /**
  * A pgbench script running the captured statements, each transaction with its own svix-id and user id
- * (`:n`, a random 63-bit number), so every transaction claims a new event and inserts a new user as a
- * real delivery does. Parameter values become literals of unknown type, as pg sends untyped text
+ * (`:n`, a random 63-bit number; ids core chooses become md5 UUIDs of it), so every transaction
+ * claims a new event and inserts a new user as a real delivery does. Parameter values become literals of unknown type, as pg sends untyped text
  * parameters, so the server infers the same types.
  */
 export function pgbenchScript(statements: readonly CapturedStatement[]): string {
   const lines = ['\\set n random(1, 9000000000000000000)'];
+  const uuids = new Map<string, string>();
   for (const statement of statements) {
     const sql = statement.sql.replace(/\$(\d+)/g, (_, index: string) =>
-      literal(statement.parameters[Number(index) - 1]),
+      literal(statement.parameters[Number(index) - 1], uuids),
     );
     lines.push(`${sql.replace(/\s*\n\s*/g, ' ').trim()};`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function literal(value: unknown): string {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function literal(value: unknown, uuids: Map<string, string>): string {
   const prepared = pgUtils.prepareValue(value) as string | null;
   if (prepared === null || prepared === undefined) return 'NULL';
   const text = String(prepared);
+  // Ids chosen by core (a new user's id) must be new per transaction too; the same id, the same value.
+  if (UUID.test(text)) {
+    if (!uuids.has(text)) uuids.set(text, `md5(E'id${uuids.size}-' || :n::text)::uuid`);
+    return uuids.get(text) as string;
+  }
   const parts = text.split(TOKEN).map(quote);
   if (parts.length === 1) return parts[0] as string;
   const joined = `(${parts.join(' || :n::text || ')})`;
