@@ -203,6 +203,18 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
       '',
       `At concurrency 16 the API reaches **${Math.round(at16.ratio * 100)}%** of the ceiling (target ${TARGET_RATIO * 100}%).`,
     );
+    const cpu = at16.api.cpu;
+    if (cpu) {
+      // Both runs share the same cores: what one delivery costs in CPU bounds the ratio.
+      const perDelivery = cpu.apiMs + cpu.postgresMs + cpu.generatorMs;
+      const perTx = at16.ceiling.postgresCpuMsPerTx + at16.ceiling.otherCpuMsPerTx;
+      lines.push(
+        `One delivery costs ${round(perDelivery, 2)} ms of CPU (API ${cpu.apiMs}, PostgreSQL ${cpu.postgresMs}, ` +
+          `generator ${cpu.generatorMs}); one ceiling transaction ${round(perTx, 2)} ms. On the same cores the ` +
+          `API can therefore reach at most about ${Math.round((perTx / perDelivery) * 100)}% of the ceiling; ` +
+          'the profile below says where the API process spends its share.',
+      );
+    }
   }
   if (profile) {
     lines.push(
