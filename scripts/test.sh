@@ -7,10 +7,15 @@ if [ -z "${USERSYNC_TOOLCHAIN_READY:-}" ]; then
   exec bash scripts/toolchain.sh env USERSYNC_TOOLCHAIN_READY=1 bash "${BASH_SOURCE[0]}" "$@"
 fi
 
+# Each vitest run also writes a JSON report; the totals are printed at the end, pass or fail.
+find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
+summary() { node scripts/test-summary.ts || true; }
+trap summary EXIT
+
 echo "== node $(node --version), pnpm $(pnpm --version)"
 echo "== lint (biome)"
-biome ci .
+pnpm exec biome ci --colors=off .
 echo "== typecheck"
-turbo run typecheck --output-logs=errors-only
+pnpm exec turbo run typecheck --output-logs=errors-only
 echo "== tests (real PostgreSQL + PGlite)"
-turbo run test --concurrency=1 --output-logs=full
+pnpm exec turbo run test --concurrency=1 --output-logs=full -- --reporter=default --reporter=json --outputFile.json=.vitest-report.json

@@ -41,11 +41,13 @@ export async function startThrowawayPostgres(options: { pgBin?: string } = {}): 
   }
   const run = (cmd: string, args: string[]) => {
     const [file, argv] = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]]
+      ? [runuser(), ['-u', 'postgres', '--', join(bin, cmd), ...args]]
       : [join(bin, cmd), args];
     const result = spawnSync(file, argv as string[], { encoding: 'utf8' });
     if (result.status !== 0) {
-      throw new Error(`${cmd} failed (${result.status}): ${result.stderr || result.stdout}`);
+      throw new Error(
+        `${cmd} failed (${result.error?.message ?? result.status}): ${result.stderr || result.stdout}`,
+      );
     }
   };
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
@@ -90,6 +92,11 @@ export async function startThrowawayPostgres(options: { pgBin?: string } = {}): 
     } catch {}
   });
   return handle;
+}
+
+// runuser lives in /usr/sbin, which a minimal PATH may lack.
+function runuser(): string {
+  return ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
 }
 
 function freePort(): Promise<number> {

@@ -71,21 +71,27 @@ export async function updateAppOwnedFields(
 
 export interface ListUsersOptions {
   limit?: number;
-  /** Keyset cursor: the `created_at`/`id` of the last row of the previous page. */
-  after?: { createdAt: Date; id: string };
+  /** Keyset cursor: the `id` of the last row of the previous page. */
+  afterId?: string;
   includeInactive?: boolean;
 }
 
 export async function listUsers(db: Db, options: ListUsersOptions = {}): Promise<UserRow[]> {
   let query = db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id');
   if (!options.includeInactive) query = query.where('is_active', '=', true);
-  if (options.after) {
-    const { createdAt, id } = options.after;
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '>', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-      ]),
+  if (options.afterId !== undefined) {
+    if (!isUuid(options.afterId)) return [];
+    // Compare against the stored row: timestamptz has microseconds, a JS Date only milliseconds.
+    const cursor = options.afterId;
+    query = query.where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple('created_at', 'id'),
+        '>',
+        selectFrom('users as c')
+          .select(['c.created_at', 'c.id'])
+          .where('c.id', '=', cursor)
+          .$asTuple('created_at', 'id'),
+      ),
     );
   }
   return query.limit(Math.min(Math.max(options.limit ?? 50, 1), 1000)).execute();
