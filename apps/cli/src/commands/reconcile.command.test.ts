@@ -214,7 +214,6 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
       .where('clerk_id', 'in', onlyInDatabase)
       .execute();
     expect(gone.every((u) => u.is_active)).toBe(true);
-    // eslint-disable-next-line no-console
     console.log(
       `[${use().kind}] reconcile --apply of ${CLERK_USERS} users: ${report.durationMs} ms, ${report.usersPerSecond} users/s (2 Clerk passes, injected faults)`,
     );
