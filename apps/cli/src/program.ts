@@ -52,6 +52,7 @@ Configuration (environment or .env at the repository root):
 
   program
     .command('migrate')
+    .summary('migrate the database (--status, --down)')
     .description('Migrate the database to the latest schema (exits 1 when a migration fails)')
     .option('--status', 'list applied and pending migrations, change nothing')
     .option('--down', 'revert the newest applied migration')
@@ -60,6 +61,7 @@ Configuration (environment or .env at the repository root):
 
   const webhook = program
     .command('webhook')
+    .summary('send a signed test event to the API, or replay a recorded one')
     .description('Local webhook deliveries: send a signed test event, replay one');
   webhook
     .command('send')
@@ -100,6 +102,7 @@ Configuration (environment or .env at the repository root):
   program
     .command('reconcile')
     .alias('backfill')
+    .summary('compare Clerk with the database; --apply repairs it')
     .description(
       'Compare every Clerk user (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
     )
@@ -127,6 +130,7 @@ Examples:
 
   const invite = program
     .command('invite')
+    .summary('pre-provision a user with a role; `invite list`')
     .description(
       'Pre-provision a user: the first sign-in with this (verified) email gets the role; `invite list` lists',
     )
@@ -149,7 +153,10 @@ Examples:
     .addOption(json())
     .action(run((options) => inviteListCommand(ctx, options)));
 
-  const users = program.command('users').description('Look at users in the database');
+  const users = program
+    .command('users')
+    .summary('list users, show one')
+    .description('Look at users in the database');
   users
     .command('list')
     .description('List users, oldest first')

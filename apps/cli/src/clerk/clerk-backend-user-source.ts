@@ -112,14 +112,17 @@ export function clerkBackendUserSource(options: ClerkBackendSourceOptions): Cler
           () => clerk.users.getUserList({ limit: pageSize, offset, orderBy: '+created_at' }),
           signal,
         );
-        yield {
-          users: data.map((user) => {
-            if (!user.raw) throw new Error(`Clerk returned user ${user.id} without its JSON`);
-            return user.raw;
-          }),
-          totalCount,
-        };
-        if (data.length < pageSize) return;
+        if (data.length > 0) {
+          yield {
+            users: data.map((user) => {
+              if (!user.raw) throw new Error(`Clerk returned user ${user.id} without its JSON`);
+              return user.raw;
+            }),
+            totalCount,
+          };
+        }
+        // A short page is the last; so is reaching the total (saves asking for an empty page).
+        if (data.length < pageSize || offset + data.length >= totalCount) return;
       }
     },
     async exists(clerkId) {
