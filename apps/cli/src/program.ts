@@ -161,6 +161,7 @@ Examples:
     .command('list')
     .description('List users, oldest first')
     .option('--limit <n>', 'at most this many (1-1000, default 50)', parseWholeNumber)
+    .option('--after <id>', 'start after this user id (the last id of the previous page)')
     .option('--include-inactive', 'include deactivated and deleted users')
     .addOption(json())
     .action(run((options) => usersListCommand(ctx, options)));

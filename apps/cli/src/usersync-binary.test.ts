@@ -184,3 +184,37 @@ describeEachDatabase('usersync reconcile binary: killed half-way, run again', (u
     }
   });
 });
+
+describeEachDatabase(
+  'usersync reconcile binary: Ctrl-C',
+  (use) => {
+    it('stops between steps on SIGINT with exit 130, keeping what was committed', async () => {
+      const keys = testClerkKeys();
+      const api = await startFakeClerkBackendApi({ secretKey: keys.secretKey, latencyMs: 150 });
+      try {
+        addClerkUsers(api, 3_000, { prefix: 'user_sigint' });
+        const env = { DATABASE_URL: use().url!, CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url };
+        let sent = false;
+        const result = await runBinary(['reconcile', '--apply'], env, {
+          onStderr: (chunk, kill) => {
+            if (!sent && /applying: \d+/.test(chunk)) {
+              sent = true;
+              kill('SIGINT');
+            }
+          },
+        });
+        expect(result.code, result.stderr).toBe(EXIT.interrupted);
+        expect(result.stderr).toContain('interrupted. Work already committed stays');
+        const { n } = await use()
+          .db.selectFrom('users')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(Number(n)).toBeGreaterThan(0);
+        expect(Number(n)).toBeLessThan(3_000);
+      } finally {
+        await api.close();
+      }
+    });
+  },
+  ['postgres'],
+);

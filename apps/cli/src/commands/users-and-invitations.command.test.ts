@@ -70,6 +70,16 @@ describeEachDatabase('usersync invite and users', (use) => {
     expect(await runCli(['users', 'list', '--limit', '10'], list)).toBe(EXIT.ok);
     expect(list.io.stdout()).toMatch(/user_ada\s+ada@example\.com\s+Ada Lovelace\s+member\s+active/);
     expect(list.io.stdout()).toContain('2 of 2 active users');
+
+    // Paging: one per page, then the next after it.
+    const first = testContext(db);
+    await runCli(['users', 'list', '--limit', '1', '--json'], first);
+    const [page1] = JSON.parse(first.io.stdout()).users;
+    const second = testContext(db);
+    await runCli(['users', 'list', '--limit', '1', '--after', page1.id, '--json'], second);
+    const [page2] = JSON.parse(second.io.stdout()).users;
+    expect(page2.id).not.toBe(page1.id);
+    expect([page1.clerk_id, page2.clerk_id].sort()).toEqual(['user_ada', 'user_grace']);
   });
 
   it('users show exits 4 for someone unknown', async () => {

@@ -12,7 +12,7 @@ import { printTable } from '../output/table.ts';
 
 export async function usersListCommand(
   ctx: CommandContext,
-  options: { limit?: number; includeInactive?: boolean; json?: boolean },
+  options: { limit?: number; after?: string; includeInactive?: boolean; json?: boolean },
 ): Promise<ExitCode> {
   const limit = options.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -20,7 +20,7 @@ export async function usersListCommand(
   }
   const { db } = await ctx.database();
   const [users, total] = await Promise.all([
-    listUsers(db, { limit, includeInactive: options.includeInactive }),
+    listUsers(db, { limit, afterId: options.after, includeInactive: options.includeInactive }),
     countUsers(db, { includeInactive: options.includeInactive }),
   ]);
   if (options.json) {
@@ -44,6 +44,7 @@ export async function usersListCommand(
     ]),
   );
   ctx.io.out(`${users.length} of ${total} ${options.includeInactive ? '' : 'active '}users (oldest first).`);
+  if (users.length === limit) ctx.io.out(`Next page: --after ${users[users.length - 1]!.id}`);
   return EXIT.ok;
 }
 

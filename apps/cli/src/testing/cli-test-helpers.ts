@@ -95,7 +95,10 @@ export interface BinaryResult {
 export function runBinary(
   args: string[],
   env: Record<string, string | undefined>,
-  options: { onStderr?: (chunk: string, kill: () => void) => void; timeoutMs?: number } = {},
+  options: {
+    onStderr?: (chunk: string, kill: (signal?: NodeJS.Signals) => void) => void;
+    timeoutMs?: number;
+  } = {},
 ): Promise<BinaryResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -120,7 +123,7 @@ export function runBinary(
     });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      options.onStderr?.(String(chunk), () => child.kill('SIGKILL'));
+      options.onStderr?.(String(chunk), (signal = 'SIGKILL') => child.kill(signal));
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
