@@ -58,6 +58,9 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     });
     // An idle client that loses its connection emits 'error'; without a listener that kills the process.
     pool.on('error', () => {});
+    // So does a checked-out one (the pool listens only while a client is idle, and Kysely not at all):
+    // a Postgres restart mid-request would crash the process. The query in flight still fails.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
   }

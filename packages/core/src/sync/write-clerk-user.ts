@@ -41,7 +41,17 @@ export async function writeClerkUser(
     const stored = existing.clerk_updated_at?.getTime() ?? Number.NEGATIVE_INFINITY;
     const incoming = fields.clerk_updated_at.getTime();
     if (incoming < stored) return { outcome: 'stale', user: existing };
-    if (incoming === stored) return { outcome: 'unchanged', user: existing };
+    if (incoming === stored) {
+      if (existing.is_active) return { outcome: 'unchanged', user: existing };
+      // Deactivated by `reconcile --deactivate-missing`, yet Clerk still has this user: bring it back.
+      const user = await trx
+        .updateTable('users')
+        .set({ is_active: true })
+        .where('id', '=', existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { outcome: 'updated', user };
+    }
     const { clerk_id: _, ...changes } = fields;
     const user = await trx
       .updateTable('users')

@@ -65,6 +65,17 @@ describeEachDatabase('user repository', (use) => {
     ).toBeNull();
   });
 
+  it('reactivates a user deactivated as missing when Clerk shows it again, even at the same version', async () => {
+    const { db } = use();
+    const clerkUser = sampleClerkUser({ createdAt: T0 });
+    const { user } = await syncUserFromClerk(db, clerkUser);
+    await db.updateTable('users').set({ is_active: false }).where('id', '=', user!.id).execute();
+    const again = await syncUserFromClerk(db, clerkUser);
+    expect(again.outcome).toBe('updated');
+    expect(again.user?.is_active).toBe(true);
+    expect((await syncUserFromClerk(db, clerkUser)).outcome).toBe('unchanged');
+  });
+
   it('lists in pages and counts active users', async () => {
     const { db } = use();
     const before = await countUsers(db);

@@ -1,0 +1,103 @@
+import rateLimit from '@fastify/rate-limit';
+import type { Db } from '@usersync/core/db';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { AppConfig } from './config.ts';
+import { tooManyRequests } from './lib/api-error.ts';
+import { requestId } from './logger.ts';
+import clerkAuth from './plugins/clerk-auth.plugin.ts';
+import database from './plugins/database.plugin.ts';
+import errorHandler from './plugins/error-handler.plugin.ts';
+import security from './plugins/security.plugin.ts';
+import userProvisioning from './plugins/user-provisioning.plugin.ts';
+import webApp from './plugins/web-app.plugin.ts';
+import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
+import healthRoute from './routes/health.route.ts';
+import userProfileRoute from './routes/user-profile.route.ts';
+import usersSyncRoute from './routes/users-sync.route.ts';
+import { registerSharedSchemas } from './schemas.ts';
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  /** The database to use; the caller owns it (opens, migrates and closes it). */
+  db: Db;
+  /** Fastify logger options (see loggerOptions); default: no logging. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The whole API as a Fastify instance, not yet listening. server.ts gives it the environment's config
+ * and a logger; tests give it their own config and database and call `inject()`.
+ */
+export async function buildApp({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    logger,
+    genReqId: requestId,
+    // A number (hops) is accepted at run time; the type leaves it out.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are an error (400), never silently dropped; no type coercion of bodies.
+    // allErrors lets the error name an unknown field even when a required one is missing too (bodies are
+    // small: routes cap them at 16 KiB).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+  const app: FastifyInstance = Fastify(options);
+  await app.register(usersyncApp, { config, db });
+  return app;
+}
+
+/** The app as a plugin, for embedding into another Fastify instance. */
+export async function usersyncApp(app: FastifyInstance, { config, db }: { config: AppConfig; db: Db }) {
+  // While closing, answers to requests already in flight end their keep-alive connection, so the
+  // server can finish closing as soon as they are done instead of waiting out the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
+  });
+  registerSharedSchemas(app);
+  await app.register(errorHandler);
+  await app.register(database, { db });
+  await app.register(security, {
+    webOrigins: config.webOrigins,
+    publishableKey: config.clerk.publishableKey,
+  });
+
+  await app.register(healthRoute, { prefix: '/api' });
+  await app.register(clerkWebhookRoute, {
+    prefix: '/api/webhooks',
+    signingSecret: config.webhookSigningSecret,
+    sync: config.sync,
+  });
+
+  // Everything under /api/v1 needs a Clerk session; Clerk's plugin is scoped to this prefix only.
+  await app.register(
+    async (v1) => {
+      // JSON only (no text/plain: a cross-site "simple" request has no business here).
+      v1.removeContentTypeParser('text/plain');
+      // Per caller: keyed by Clerk user id once authenticated (route-level hook, after authentication),
+      // by IP for requests that fail authentication (clerk-auth checks those itself).
+      await v1.register(rateLimit, {
+        max: config.rateLimitPerMinute,
+        timeWindow: 60_000,
+        hook: 'onRequest',
+        keyGenerator: (request) => (request.clerkUserId ? `user:${request.clerkUserId}` : `ip:${request.ip}`),
+        errorResponseBuilder: (_request, context) => tooManyRequests(context.ttl / 1000),
+      });
+      await v1.register(clerkAuth, { clerk: config.clerk, authorizedParties: config.webOrigins });
+      await v1.register(userProvisioning, {
+        clerk: config.clerk,
+        sync: config.sync,
+        clerkTimeoutMs: config.clerkTimeoutMs,
+      });
+      await v1.register(usersSyncRoute);
+      await v1.register(userProfileRoute);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await app.register(webApp, { webDistDir: config.webDistDir });
+}

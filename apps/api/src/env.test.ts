@@ -1,0 +1,168 @@
+import { createClerkSessionSigner, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { describe, expect, it } from 'vitest';
+import { frontendApiHostFromPublishableKey } from './config.ts';
+import { describeMissingClerk, readEnv } from './env.ts';
+
+const keys = testClerkKeys();
+const signer = createClerkSessionSigner();
+const complete = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app:secret@db.internal:5432/usersync',
+  CLERK_SECRET_KEY: keys.secretKey,
+  CLERK_PUBLISHABLE_KEY: keys.publishableKey,
+  CLERK_WEBHOOK_SIGNING_SECRET: testWebhookSecret(),
+  CLERK_JWT_KEY: signer.publicKeyPem,
+  WEB_ORIGIN: 'https://app.example.com',
+};
+
+describe('readEnv', () => {
+  it('reads a complete production configuration with its defaults', () => {
+    const { config, problems, notes } = readEnv(complete);
+    expect(problems).toEqual([]);
+    expect(notes).toEqual([]);
+    expect(config).toMatchObject({
+      mode: 'production',
+      port: 3000,
+      host: '0.0.0.0',
+      database: { kind: 'postgres', url: complete.DATABASE_URL },
+      logLevel: 'info',
+      migrateOnStart: true,
+      webhookSigningSecret: complete.CLERK_WEBHOOK_SIGNING_SECRET,
+      clerk: {
+        secretKey: keys.secretKey,
+        apiUrl: 'https://api.clerk.com',
+        jwtKey: signer.publicKeyPem.trim(),
+      },
+      webOrigins: ['https://app.example.com'],
+      sync: { deleteMode: 'soft', defaultRole: 'member' },
+      rateLimitPerMinute: 120,
+      trustProxy: false,
+    });
+    expect(config.webDistDir).toMatch(/apps\/web\/dist$/);
+  });
+
+  it('lists every missing production value at once', () => {
+    const { problems } = readEnv({ NODE_ENV: 'production' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'CLERK_SECRET_KEY',
+      'CLERK_PUBLISHABLE_KEY',
+      'CLERK_WEBHOOK_SIGNING_SECRET',
+      'WEB_ORIGIN',
+    ]);
+  });
+
+  it('lists every invalid value, with what is expected', () => {
+    const { problems } = readEnv({
+      ...complete,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db/usersync',
+      CLERK_SECRET_KEY: 'pk_test_oops',
+      CLERK_PUBLISHABLE_KEY: 'pk_test_bm90LWEtaG9zdA==',
+      CLERK_WEBHOOK_SIGNING_SECRET: 'secret',
+      CLERK_JWT_KEY: 'not a key',
+      CLERK_API_URL: 'api.clerk.com',
+      WEB_ORIGIN: 'https://app.example.com/path,localhost',
+      USER_DELETE_MODE: 'purge',
+      DEFAULT_ROLE: 'r'.repeat(65),
+      LOG_LEVEL: 'verbose',
+      RATE_LIMIT_PER_MINUTE: '0',
+      MIGRATE_ON_START: 'yes',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'DATABASE_URL',
+        'CLERK_SECRET_KEY',
+        'CLERK_PUBLISHABLE_KEY',
+        'CLERK_WEBHOOK_SIGNING_SECRET',
+        'CLERK_JWT_KEY',
+        'CLERK_API_URL',
+        'WEB_ORIGIN',
+        'USER_DELETE_MODE',
+        'DEFAULT_ROLE',
+        'LOG_LEVEL',
+        'RATE_LIMIT_PER_MINUTE',
+        'MIGRATE_ON_START',
+      ]),
+    );
+    expect(problems.find((p) => p.startsWith('WEB_ORIGIN'))).toMatch(/https:\/\/app\.example\.com\/path/);
+    expect(problems.find((p) => p.startsWith('CLERK_SECRET_KEY'))).toMatch(/sk_test_/);
+  });
+
+  it('accepts CLERK_WEBHOOK_SECRET, the name older guides use, and rejects two different secrets', () => {
+    const { CLERK_WEBHOOK_SIGNING_SECRET: secret, ...rest } = complete;
+    const legacy = readEnv({ ...rest, CLERK_WEBHOOK_SECRET: secret });
+    expect(legacy.problems).toEqual([]);
+    expect(legacy.config.webhookSigningSecret).toBe(secret);
+    const both = readEnv({ ...complete, CLERK_WEBHOOK_SECRET: testWebhookSecret() });
+    expect(both.problems.join()).toMatch(/CLERK_WEBHOOK_SECRET: differs/);
+  });
+
+  it('takes a PEM written on one line with \\n escapes, as dashboards and .env files carry it', () => {
+    const oneLine = signer.publicKeyPem.trim().replace(/\n/g, '\\n');
+    const { config, problems } = readEnv({ ...complete, CLERK_JWT_KEY: oneLine });
+    expect(problems).toEqual([]);
+    expect(config.clerk.jwtKey?.trim()).toBe(signer.publicKeyPem.trim());
+  });
+
+  it('notes the embedded database and network key fetching in production, without failing', () => {
+    const { DATABASE_URL: _, CLERK_JWT_KEY: __, ...rest } = complete;
+    const { problems, notes, config } = readEnv(rest);
+    expect(problems).toEqual([]);
+    expect(config.database.kind).toBe('pglite');
+    expect(notes.join('\n')).toMatch(/DATABASE_URL is not set[\s\S]*CLERK_JWT_KEY is not set/);
+  });
+
+  it('starts in development with nothing set, naming what Clerk needs', () => {
+    const { config, problems, missingClerk } = readEnv({ DATA_DIR: '/tmp/usersync-env-test' });
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({
+      mode: 'development',
+      host: 'localhost',
+      database: { kind: 'pglite', dataDir: '/tmp/usersync-env-test' },
+      webhookSigningSecret: null,
+      clerk: { secretKey: null, publishableKey: null, jwtKey: null },
+      webOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      webDistDir: null,
+    });
+    expect(missingClerk).toEqual([
+      'CLERK_SECRET_KEY',
+      'CLERK_PUBLISHABLE_KEY',
+      'CLERK_WEBHOOK_SIGNING_SECRET',
+    ]);
+    const block = describeMissingClerk(missingClerk, []);
+    for (const name of missingClerk) expect(block).toContain(name);
+    expect(block).toMatch(/503/);
+  });
+
+  it('treats an invalid value as unset in development, and says so', () => {
+    const { config, problems } = readEnv({ PORT: '99999', USER_DELETE_MODE: 'purge' });
+    expect(config.port).toBe(3000);
+    expect(config.sync.deleteMode).toBe('soft');
+    expect(problems).toHaveLength(2);
+  });
+
+  it('parses TRUST_PROXY as a boolean, a hop count or an address list', () => {
+    expect(readEnv({ TRUST_PROXY: 'true' }).config.trustProxy).toBe(true);
+    expect(readEnv({ TRUST_PROXY: '2' }).config.trustProxy).toBe(2);
+    expect(readEnv({ TRUST_PROXY: '10.0.0.0/8' }).config.trustProxy).toBe('10.0.0.0/8');
+  });
+});
+
+describe('frontendApiHostFromPublishableKey', () => {
+  it('decodes the Frontend API host from pk_test_/pk_live_ keys', () => {
+    expect(frontendApiHostFromPublishableKey(keys.publishableKey)).toBe('usersync-test.clerk.accounts.dev');
+    const live = `pk_live_${Buffer.from('clerk.example.com$').toString('base64')}`;
+    expect(frontendApiHostFromPublishableKey(live)).toBe('clerk.example.com');
+  });
+
+  it.each([
+    null,
+    '',
+    'sk_test_abc',
+    'pk_test_',
+    `pk_test_${Buffer.from('no-dollar.example.com').toString('base64')}`,
+  ])('rejects %s', (key) => {
+    expect(frontendApiHostFromPublishableKey(key)).toBeNull();
+  });
+});

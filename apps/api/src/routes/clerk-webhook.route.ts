@@ -1,0 +1,118 @@
+import { isDatabaseUnavailableError } from '@usersync/core/db';
+import { applyClerkEvent } from '@usersync/core/sync';
+import type { FastifyPluginAsync } from 'fastify';
+import { Webhook } from 'svix';
+import type { AppConfig } from '../config.ts';
+import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { errorRef } from '../schemas.ts';
+
+export interface ClerkWebhookOptions {
+  signingSecret: string | null;
+  sync: AppConfig['sync'];
+}
+
+/** Svix's own limit is far below this; anything larger is not a Clerk user event. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+const statusSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['applied', 'duplicate', 'stale', 'ignored'] } },
+} as const;
+
+/**
+ * POST /api/webhooks/clerk: Clerk's deliveries through Svix. The signature covers the exact bytes
+ * received, so this plugin takes every body as a raw Buffer (whatever its content type) and never
+ * lets Fastify's JSON parser near it (docs/decisions/011). Not rate-limited, not behind Clerk auth.
+ */
+const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastify, options) => {
+  const webhook = options.signingSecret ? new Webhook(options.signingSecret) : null;
+
+  // Scoped to this plugin: the rest of the app keeps Fastify's JSON parser.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
+
+  fastify.post(
+    '/clerk',
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      schema: {
+        headers: {
+          type: 'object',
+          properties: {
+            'svix-id': { type: 'string', minLength: 1, maxLength: 255 },
+            'svix-timestamp': { type: 'string', pattern: '^[0-9]{1,12}$' },
+            'svix-signature': { type: 'string', minLength: 1, maxLength: 4096 },
+          },
+        },
+        response: {
+          200: statusSchema,
+          400: errorRef,
+          413: errorRef,
+          415: errorRef,
+          422: errorRef,
+          500: errorRef,
+          503: errorRef,
+        },
+      },
+    },
+    async (request) => {
+      if (!webhook) throw notConfigured('The Clerk webhook', ['CLERK_WEBHOOK_SIGNING_SECRET']);
+      const svixId = header(request.headers['svix-id']);
+      const svixTimestamp = header(request.headers['svix-timestamp']);
+      const svixSignature = header(request.headers['svix-signature']);
+      if (!svixId || !svixTimestamp || !svixSignature) {
+        throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
+      }
+      const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+
+      try {
+        webhook.verify(raw, {
+          'svix-id': svixId,
+          'svix-timestamp': svixTimestamp,
+          'svix-signature': svixSignature,
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : 'verification failed';
+        request.log.warn({ svixId, outcome: 'rejected', reason }, 'clerk webhook: signature check failed');
+        throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
+      }
+
+      let result: Awaited<ReturnType<typeof applyClerkEvent>>;
+      try {
+        result = await applyClerkEvent(fastify.db, { svixId, body: raw }, options.sync);
+      } catch (error) {
+        if (isDatabaseUnavailableError(error)) {
+          request.log.error({ svixId, outcome: 'failed', err: error }, 'clerk webhook: database unavailable');
+          throw serviceUnavailable(
+            'Database unavailable; the delivery will be retried',
+            5,
+            'database_unavailable',
+          );
+        }
+        request.log.error({ svixId, outcome: 'failed', err: error }, 'clerk webhook: could not apply');
+        throw error;
+      }
+
+      const { status, type, clerkUserId, reason } = result;
+      request.log.info({ svixId, type, clerkUserId, outcome: status, reason }, 'clerk webhook delivery');
+      if (status === 'invalid') {
+        // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.
+        throw new ApiError(422, `Unusable webhook payload: ${reason ?? 'invalid'}`, {
+          code: 'invalid_payload',
+        });
+      }
+      return { status };
+    },
+  );
+};
+
+function header(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+export default clerkWebhookRoute;

@@ -1,0 +1,84 @@
+// The process: configuration from the environment (and .env), logger, database, listen, graceful close.
+// Everything else is the app (app.ts). `node src/server.ts` in development, `node dist/server.js`
+// (built by build.ts, NODE_ENV defaulting to production) for `pnpm start:api`.
+import { createDatabase } from '@usersync/core/db';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
+import { loggerOptions } from './logger.ts';
+import { pendingMigrations, runMigrations } from './run-migrations.ts';
+
+const envFiles = loadDotenvFiles();
+const { config, problems, notes, missingClerk } = readEnv();
+const production = config.mode === 'production';
+
+if (production && problems.length > 0) {
+  console.error(
+    [
+      `usersync API: refusing to start in production, ${problems.length} configuration problem(s):`,
+      ...problems.map((problem) => `  - ${problem}`),
+      'Set them in the environment (or .env); see .env.example and the README configuration table.',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
+const logger = loggerOptions({
+  level: config.logLevel,
+  pretty: config.mode === 'development' && hasPinoPretty(),
+});
+const database = createDatabase(config.database);
+const app = await buildApp({ config, db: database.db, logger });
+const log = app.log;
+
+if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');
+for (const note of notes) log.warn(note);
+if (!production && (missingClerk.length > 0 || problems.length > 0)) {
+  log.warn(describeMissingClerk(missingClerk, problems));
+}
+
+try {
+  if (config.migrateOnStart) {
+    const applied = await runMigrations(database.db);
+    if (applied.length > 0) log.info({ applied }, `migrated ${database.description}`);
+  } else {
+    const pending = await pendingMigrations(database.db);
+    if (pending.length > 0) {
+      throw new Error(
+        `pending migrations ${pending.join(', ')}: run \`pnpm db:migrate\` (MIGRATE_ON_START=false)`,
+      );
+    }
+  }
+} catch (error) {
+  log.fatal({ err: error }, `cannot start: database ${database.description} is not ready`);
+  await database.close().catch(() => {});
+  process.exit(1);
+}
+
+// SIGTERM/SIGINT: stop accepting, let in-flight requests finish (Fastify answers 503 to new requests
+// on kept-alive connections meanwhile), then close the pool. Forced exit after 10 s.
+closeWithGrace(
+  { delay: 10_000, logger: { error: (message: unknown) => log.error(message) } },
+  async ({ signal, err }) => {
+    if (err) log.error({ err }, 'closing after an unexpected error');
+    else log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await app.close();
+    await database.close();
+    log.info('shut down cleanly');
+  },
+);
+
+await app.listen({ port: config.port, host: config.host });
+log.info(
+  { mode: config.mode, database: database.description, web: config.webDistDir },
+  `usersync API ready (${config.mode}, ${database.description})`,
+);
+
+function hasPinoPretty(): boolean {
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
