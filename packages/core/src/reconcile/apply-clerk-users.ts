@@ -12,23 +12,26 @@ export type ApplyOutcome = WriteOutcome | 'reactivated';
  * Locks are taken in clerk_id order, so two reconcile runs cannot deadlock each other; a webhook
  * holds one lock at a time and at most waits for this transaction.
  * A user seen in Clerk but deactivated by an earlier `--deactivate-missing` run is reactivated.
+ * Returns each user's outcome by Clerk id.
  */
 export async function applyClerkUsers(
   db: Db,
   users: readonly ClerkUserFields[],
   defaultRole: string,
-): Promise<ApplyOutcome[]> {
+): Promise<Map<string, ApplyOutcome>> {
   const sorted = [...users].sort((a, b) => (a.clerk_id < b.clerk_id ? -1 : a.clerk_id > b.clerk_id ? 1 : 0));
   return db.transaction().execute(async (trx) => {
-    const outcomes: ApplyOutcome[] = [];
+    const outcomes = new Map<string, ApplyOutcome>();
     for (const fields of sorted) {
       await lockClerkUser(trx, fields.clerk_id);
       const { outcome, user } = await writeClerkUser(trx, fields, defaultRole);
-      if ((outcome === 'unchanged' || outcome === 'stale') && user && !user.is_active && !user.deleted_at) {
+      // writeClerkUser brings back a deactivated user on an equal or newer version; on an older one
+      // (we hold a newer version than Clerk listed) Clerk still lists the user, so it is active again too.
+      if (outcome === 'stale' && user && !user.is_active && !user.deleted_at) {
         await trx.updateTable('users').set({ is_active: true }).where('id', '=', user.id).execute();
-        outcomes.push('reactivated');
+        outcomes.set(fields.clerk_id, 'reactivated');
       } else {
-        outcomes.push(outcome);
+        outcomes.set(fields.clerk_id, outcome);
       }
     }
     return outcomes;

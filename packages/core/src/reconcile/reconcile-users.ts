@@ -140,10 +140,19 @@ export async function reconcileUsers(
       } else {
         const toWrite = comparisons.flatMap((c) => (WRITES.has(c.kind) && 'fields' in c ? [c.fields] : []));
         for (const c of comparisons) if (!WRITES.has(c.kind)) counts[COUNT_OF_KIND[c.kind]] += 1;
-        const outcomes = await inChunks(toWrite, batchSize, concurrency, (chunk) =>
-          applyClerkUsers(db, chunk, defaultRole),
+        const outcomes = new Map(
+          await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
+            ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
+          ]),
         );
-        for (const outcome of outcomes) counts[COUNT_OF_OUTCOME[outcome]] += 1;
+        for (const c of comparisons) {
+          const outcome = c.clerkId === null ? undefined : outcomes.get(c.clerkId);
+          if (!WRITES.has(c.kind) || outcome === undefined) continue;
+          // A reactivation at Clerk's version is an `updated` write for writeClerkUser.
+          counts[
+            c.kind === 'reactivate' && outcome === 'updated' ? 'reactivate' : COUNT_OF_OUTCOME[outcome]
+          ] += 1;
+        }
       }
       onProgress?.({ phase, done: clerkUsers, total: page.totalCount ?? null });
     }
