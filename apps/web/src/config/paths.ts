@@ -1,0 +1,27 @@
+/** Every route of the SPA, in one place: `path` for the router, `getHref` for links and redirects. */
+export const REDIRECT_PARAM = 'redirect_to';
+
+function withRedirect(base: string, redirectTo?: string | null) {
+  return redirectTo ? `${base}?${new URLSearchParams({ [REDIRECT_PARAM]: redirectTo })}` : base;
+}
+
+export const paths = {
+  home: { path: '/', getHref: () => '/' },
+  signIn: {
+    path: '/sign-in/*',
+    routingPath: '/sign-in',
+    getHref: (redirectTo?: string | null) => withRedirect('/sign-in', redirectTo),
+  },
+  signUp: {
+    path: '/sign-up/*',
+    routingPath: '/sign-up',
+    getHref: (redirectTo?: string | null) => withRedirect('/sign-up', redirectTo),
+  },
+  authCallback: {
+    path: '/auth/callback',
+    getHref: (redirectTo?: string | null) => withRedirect('/auth/callback', redirectTo),
+  },
+  dashboard: {
+    root: { path: '/dashboard', getHref: () => '/dashboard' },
+  },
+} as const;

@@ -1,0 +1,50 @@
+/** Theme preference as stored by the API (`settings.theme`). */
+export type Theme = 'light' | 'dark' | 'system';
+export const THEMES: readonly Theme[] = ['light', 'dark', 'system'];
+
+/** localStorage key read by public/theme-init.js before first paint; keep the two in step. */
+export const THEME_STORAGE_KEY = 'usersync:theme';
+
+export function isTheme(value: unknown): value is Theme {
+  return value === 'light' || value === 'dark' || value === 'system';
+}
+
+export function readCachedTheme(): Theme {
+  try {
+    const saved = localStorage.getItem(THEME_STORAGE_KEY);
+    return isTheme(saved) ? saved : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+function prefersDark() {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+let stopFollowingSystem: (() => void) | null = null;
+
+/**
+ * Applies `theme` to the page now and caches it for the next first paint. `system` follows the OS
+ * setting, also when it changes while the page is open.
+ */
+export function applyTheme(theme: Theme) {
+  const root = document.documentElement;
+  const paint = () => {
+    const dark = theme === 'dark' || (theme === 'system' && prefersDark());
+    root.dataset.theme = dark ? 'dark' : 'light';
+    root.dataset.themePreference = theme;
+    root.style.colorScheme = dark ? 'dark' : 'light';
+  };
+  paint();
+  stopFollowingSystem?.();
+  stopFollowingSystem = null;
+  if (theme === 'system' && typeof matchMedia === 'function') {
+    const query = matchMedia('(prefers-color-scheme: dark)');
+    query.addEventListener('change', paint);
+    stopFollowingSystem = () => query.removeEventListener('change', paint);
+  }
+  try {
+    localStorage.setItem(THEME_STORAGE_KEY, theme);
+  } catch {}
+}
