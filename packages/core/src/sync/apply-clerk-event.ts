@@ -18,6 +18,8 @@ export interface ClerkDelivery {
   svixId: string;
   /** The exact body whose signature was verified (not yet parsed). */
   body: string;
+  /** webhook_events.source: 'clerk' (default) for Svix deliveries, 'replay' for `usersync webhook replay`. */
+  source?: string;
 }
 
 export type ApplyStatus = Exclude<WebhookEventStatus, 'received' | 'failed'>;
@@ -62,6 +64,7 @@ export async function applyClerkEvent(
         .insertInto('webhook_events')
         .values({
           svix_id: delivery.svixId,
+          source: delivery.source ?? 'clerk',
           type,
           clerk_user_id: clerkUserId,
           payload: parsed.json === undefined ? null : JSON.stringify(parsed.json),
@@ -221,6 +224,7 @@ async function recordFailure(
       .insertInto('webhook_events')
       .values({
         svix_id: delivery.svixId,
+        source: delivery.source ?? 'clerk',
         type: base.type,
         clerk_user_id: base.clerkUserId,
         status: 'failed',

@@ -1,0 +1,155 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClerkClient } from '@clerk/backend';
+import type { ClerkUserSource } from '@usersync/core/reconcile';
+import pRetry from 'p-retry';
+
+export interface RetryPolicy {
+  /** Retries of 5xx and network errors (429s do not count: they wait for Retry-After instead). */
+  retries: number;
+  minTimeoutMs: number;
+  maxTimeoutMs: number;
+  /** Give up on one request after this long, 429s included. */
+  maxRetryTimeMs: number;
+  /** Wait for a 429 without Retry-After. */
+  defaultRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 8,
+  minTimeoutMs: 500,
+  maxTimeoutMs: 30_000,
+  maxRetryTimeMs: 15 * 60_000,
+  defaultRetryAfterMs: 1_000,
+};
+
+export interface ClerkRetryEvent {
+  status: number | null;
+  /** How long until the next attempt. */
+  waitMs: number;
+  attempt: number;
+}
+
+export interface ClerkBackendSourceOptions {
+  secretKey: string;
+  apiUrl: string;
+  /** Users per page: Clerk allows 1–500. */
+  pageSize?: number;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (event: ClerkRetryEvent) => void;
+}
+
+/** What @clerk/backend throws (ClerkAPIResponseError); network failures come with no status. */
+interface ClerkLikeError {
+  status?: number;
+  retryAfter?: number;
+  errors?: Array<{ code?: string; message?: string; longMessage?: string }>;
+}
+
+export function clerkErrorStatus(error: unknown): number | null {
+  const status = (error as ClerkLikeError | null)?.status;
+  return typeof status === 'number' ? status : null;
+}
+
+function isClerkApiError(error: unknown): error is ClerkLikeError {
+  return typeof error === 'object' && error !== null && Array.isArray((error as ClerkLikeError).errors);
+}
+
+/** Rate limits (429, after Retry-After), Clerk's 5xx and network failures are worth another try. */
+function isRetryable(error: unknown): boolean {
+  if (!isClerkApiError(error)) return false;
+  const status = clerkErrorStatus(error);
+  return status === null || status === 429 || status >= 500;
+}
+
+/**
+ * Calls Clerk with the retry policy: a 429 waits for its Retry-After and does not use up a retry;
+ * 5xx and network errors back off exponentially (with jitter); other errors (401, 404, 422) fail
+ * at once.
+ */
+export function withClerkRetry<T>(
+  call: () => Promise<T>,
+  options: { retry?: Partial<RetryPolicy>; onRetry?: (event: ClerkRetryEvent) => void; signal?: AbortSignal },
+): Promise<T> {
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  return pRetry(call, {
+    retries: policy.retries,
+    minTimeout: policy.minTimeoutMs,
+    maxTimeout: policy.maxTimeoutMs,
+    maxRetryTime: policy.maxRetryTimeMs,
+    factor: 2,
+    randomize: true,
+    signal: options.signal,
+    shouldConsumeRetry: ({ error }) => clerkErrorStatus(error) !== 429,
+    onFailedAttempt: async ({ error, attemptNumber, retryDelay }) => {
+      if (!isRetryable(error)) return;
+      const status = clerkErrorStatus(error);
+      if (status === 429) {
+        const retryAfter = (error as ClerkLikeError).retryAfter;
+        const waitMs = retryAfter === undefined ? policy.defaultRetryAfterMs : retryAfter * 1000;
+        options.onRetry?.({ status, waitMs, attempt: attemptNumber });
+        await sleep(waitMs, undefined, { signal: options.signal });
+      } else {
+        options.onRetry?.({ status, waitMs: retryDelay, attempt: attemptNumber });
+      }
+    },
+    shouldRetry: ({ error }) => isRetryable(error),
+  });
+}
+
+/** Reads every Clerk user through the Backend API, oldest first, 500 a page. */
+export function clerkBackendUserSource(options: ClerkBackendSourceOptions): ClerkUserSource {
+  const clerk = createClerkClient({ secretKey: options.secretKey, apiUrl: options.apiUrl });
+  const pageSize = options.pageSize ?? 500;
+  const retrying = <T>(call: () => Promise<T>, signal?: AbortSignal) =>
+    withClerkRetry(call, { retry: options.retry, onRetry: options.onRetry, signal });
+
+  return {
+    async *pages(signal) {
+      // Oldest first: users who sign up while we page are appended at the end instead of shifting
+      // every later page (newest-first, Clerk's default, would).
+      for (let offset = 0; ; offset += pageSize) {
+        const { data, totalCount } = await retrying(
+          () => clerk.users.getUserList({ limit: pageSize, offset, orderBy: '+created_at' }),
+          signal,
+        );
+        if (data.length > 0) {
+          yield {
+            users: data.map((user) => {
+              if (!user.raw) throw new Error(`Clerk returned user ${user.id} without its JSON`);
+              return user.raw;
+            }),
+            totalCount,
+          };
+        }
+        // A short page is the last; so is reaching the total (saves asking for an empty page).
+        if (data.length < pageSize || offset + data.length >= totalCount) return;
+      }
+    },
+    async exists(clerkId) {
+      try {
+        await retrying(() => clerk.users.getUser(clerkId));
+        return true;
+      } catch (error) {
+        if (clerkErrorStatus(error) === 404) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** "Clerk Backend API answered 401: …" with a hint for the usual mistakes; never the key itself. */
+export function describeClerkError(error: unknown): string | null {
+  if (!isClerkApiError(error)) return null;
+  const status = clerkErrorStatus(error);
+  const detail = error.errors?.[0];
+  const message = detail?.longMessage ?? detail?.message ?? 'no details';
+  if (status === null)
+    return `could not reach Clerk's Backend API: ${message} (check CLERK_API_URL and the network)`;
+  const hint =
+    status === 401 || status === 403
+      ? ' (check CLERK_SECRET_KEY: it must be the secret key of the Clerk instance this database belongs to)'
+      : status === 429
+        ? ' (rate limited for too long; try again later)'
+        : '';
+  return `Clerk's Backend API answered ${status}: ${message}${hint}`;
+}

@@ -1,0 +1,70 @@
+import { isAbsolute, resolve } from 'node:path';
+import { createDatabase, type DatabaseHandle, type Db, databaseConfigFromEnv } from '@usersync/core/db';
+import type { SyncOptions } from '@usersync/core/sync';
+import type { CliConfig } from './env.ts';
+
+/** Where a command writes: stdout for results (tables, JSON), stderr for progress and errors. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** stderr is a terminal: show a progress bar rather than plain lines. */
+  isTTY: boolean;
+}
+
+/**
+ * Everything a command needs, injected: tests pass a database they opened and a captured io; the
+ * binary builds it from the environment (see createCommandContext).
+ */
+export interface CommandContext {
+  config: CliConfig;
+  io: CliIo;
+  /** The database, opened on first use (commands such as `webhook send` never open it). */
+  database(): Promise<{ db: Db; description: string }>;
+  /** The directory relative paths given on the command line are relative to. */
+  cwd: string;
+  /** Aborted on Ctrl-C: long commands stop between steps. */
+  signal?: AbortSignal;
+}
+
+export function syncOptions(config: CliConfig): SyncOptions {
+  return { defaultRole: config.defaultRole, deleteMode: config.deleteMode };
+}
+
+export function resolvePath(ctx: CommandContext, path: string): string {
+  return isAbsolute(path) ? path : resolve(ctx.cwd, path);
+}
+
+/** A context over the configured database (DATABASE_URL, else the embedded PGlite), closed by close(). */
+export function createCommandContext(
+  config: CliConfig,
+  io: CliIo,
+  options: { cwd: string; signal?: AbortSignal },
+): CommandContext & { close(): Promise<void> } {
+  let handle: DatabaseHandle | undefined;
+  return {
+    config,
+    io,
+    cwd: options.cwd,
+    signal: options.signal,
+    async database() {
+      // A small pool: the CLI runs a few transactions at a time at most.
+      handle ??= createDatabase(
+        config.databaseUrl
+          ? { kind: 'postgres', url: config.databaseUrl, poolSize: 5 }
+          : databaseConfigFromEnv(undefined, config.dataDir),
+      );
+      return handle;
+    },
+    async close() {
+      await handle?.close();
+    },
+  };
+}
+
+export function stdio(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}

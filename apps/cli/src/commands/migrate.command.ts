@@ -1,0 +1,46 @@
+import { migrateDown, migrateToLatest, migrationStatus } from '@usersync/core/migrations';
+import type { CommandContext } from '../command-context.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+
+export interface MigrateOptions {
+  status?: boolean;
+  down?: boolean;
+  json?: boolean;
+}
+
+/** `usersync migrate`: to the latest schema; `--status` lists; `--down` reverts one. Throws MigrationFailedError. */
+export async function migrateCommand(ctx: CommandContext, options: MigrateOptions): Promise<ExitCode> {
+  const { db, description } = await ctx.database();
+  if (options.status) {
+    const status = await migrationStatus(db);
+    if (options.json) {
+      ctx.io.out(JSON.stringify({ database: description, migrations: status }, null, 2));
+      return EXIT.ok;
+    }
+    ctx.io.out(`Migrations on ${description}:`);
+    for (const m of status) {
+      ctx.io.out(
+        `  ${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  (${m.appliedAt.toISOString()})` : ''}`,
+      );
+    }
+    const pending = status.filter((m) => !m.appliedAt).length;
+    ctx.io.out(pending === 0 ? 'Up to date.' : `${pending} pending: run \`pnpm usersync migrate\`.`);
+    return EXIT.ok;
+  }
+  if (options.down) {
+    const reverted = await migrateDown(db);
+    ctx.io.out(
+      reverted.length === 0
+        ? `Nothing to revert on ${description}.`
+        : `Reverted ${reverted.join(', ')} on ${description}.`,
+    );
+    return EXIT.ok;
+  }
+  const applied = await migrateToLatest(db);
+  ctx.io.out(
+    applied.length === 0
+      ? `${description} is up to date.`
+      : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${description}:\n${applied.map((n) => `  ${n}`).join('\n')}`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,121 @@
+import { sampleClerkUser } from '@usersync/core/clerk';
+import { createDatabase } from '@usersync/core/db';
+import { syncUserFromClerk } from '@usersync/core/sync';
+import { describeEachDatabase } from '@usersync/core/testing';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../exit-codes.ts';
+import { runCli } from '../program.ts';
+import { testContext } from '../testing/cli-test-helpers.ts';
+
+describeEachDatabase('usersync invite and users', (use) => {
+  it('invite pre-provisions a role that the first sync of that verified email claims', async () => {
+    const { db } = use();
+    const ctx = testContext(db);
+    expect(
+      await runCli(['invite', 'Grace@Example.com', '--role', 'admin', '--data', '{"team":"core"}'], ctx),
+    ).toBe(EXIT.ok);
+    expect(ctx.io.stdout()).toContain('Invited grace@example.com as admin.');
+    const list = testContext(db);
+    expect(await runCli(['invite', 'list'], list)).toBe(EXIT.ok);
+    expect(list.io.stdout()).toMatch(/grace@example\.com\s+admin/);
+
+    const { user } = await syncUserFromClerk(
+      db,
+      sampleClerkUser({ id: 'user_grace', email: 'grace@example.com' }),
+    );
+    expect(user).toMatchObject({ role: 'admin', app_metadata: { team: 'core' } });
+    const open = testContext(db);
+    await runCli(['invite', 'list', '--json'], open);
+    expect(JSON.parse(open.io.stdout())).toEqual([]);
+    const all = testContext(db);
+    await runCli(['invite', 'list', '--all', '--json'], all);
+    expect(JSON.parse(all.io.stdout())).toMatchObject([
+      { email: 'grace@example.com', claimed_by_user_id: user!.id },
+    ]);
+  });
+
+  it('invite refuses a malformed email or data with exit 2', async () => {
+    const { db } = use();
+    const bad = testContext(db);
+    expect(await runCli(['invite', 'not-an-email', '--role', 'admin'], bad)).toBe(EXIT.usage);
+    expect(bad.io.stderr()).toContain('not an email address');
+    const badData = testContext(db);
+    expect(await runCli(['invite', 'a@example.com', '--role', 'x', '--data', '[1]'], badData)).toBe(
+      EXIT.usage,
+    );
+    expect(badData.io.stderr()).toContain('--data must be a JSON object');
+  });
+
+  it('users show finds a user by uuid, Clerk id or email; users list lists them', async () => {
+    const { db } = use();
+    const { user } = await syncUserFromClerk(
+      db,
+      sampleClerkUser({ id: 'user_ada', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' }),
+    );
+    for (const ref of [user!.id, 'user_ada', 'ADA@example.com']) {
+      const ctx = testContext(db);
+      expect(await runCli(['users', 'show', ref], ctx), ref).toBe(EXIT.ok);
+      expect(ctx.io.stdout()).toMatch(new RegExp(`^id\\s+${user!.id}$`, 'm'));
+      expect(ctx.io.stdout()).toMatch(/^name\s+Ada Lovelace$/m);
+      expect(ctx.io.stdout()).toMatch(/^theme\s+system$/m);
+    }
+    const json = testContext(db);
+    await runCli(['users', 'show', 'user_ada', '--json'], json);
+    expect(JSON.parse(json.io.stdout())).toMatchObject({
+      clerk_id: 'user_ada',
+      settings: { theme: 'system' },
+    });
+
+    const list = testContext(db);
+    expect(await runCli(['users', 'list', '--limit', '10'], list)).toBe(EXIT.ok);
+    expect(list.io.stdout()).toMatch(/user_ada\s+ada@example\.com\s+Ada Lovelace\s+member\s+active/);
+    expect(list.io.stdout()).toContain('2 of 2 active users');
+
+    // Paging: one per page, then the next after it.
+    const first = testContext(db);
+    await runCli(['users', 'list', '--limit', '1', '--json'], first);
+    const [page1] = JSON.parse(first.io.stdout()).users;
+    const second = testContext(db);
+    await runCli(['users', 'list', '--limit', '1', '--after', page1.id, '--json'], second);
+    const [page2] = JSON.parse(second.io.stdout()).users;
+    expect(page2.id).not.toBe(page1.id);
+    expect([page1.clerk_id, page2.clerk_id].sort()).toEqual(['user_ada', 'user_grace']);
+  });
+
+  it('users show exits 4 for someone unknown', async () => {
+    const { db } = use();
+    for (const ref of ['user_nobody', 'nobody@example.com', '00000000-0000-4000-8000-000000000000']) {
+      const ctx = testContext(db);
+      expect(await runCli(['users', 'show', ref], ctx), ref).toBe(EXIT.notFound);
+      expect(ctx.io.stderr()).toContain(ref);
+    }
+  });
+});
+
+describe('usersync migrate (in-process, fresh embedded database)', () => {
+  it('lists pending, migrates, reverts one step', async () => {
+    const handle = createDatabase({ kind: 'pglite' });
+    try {
+      const ctx = () => testContext(handle.db);
+      const pending = ctx();
+      expect(await runCli(['migrate', '--status'], pending)).toBe(EXIT.ok);
+      expect(pending.io.stdout()).toMatch(/pending\s+2026_11_21_0001_initial/);
+      const migrate = ctx();
+      expect(await runCli(['migrate'], migrate)).toBe(EXIT.ok);
+      expect(migrate.io.stdout()).toContain('2026_11_21_0001_initial');
+      const status = ctx();
+      await runCli(['migrate', '--status', '--json'], status);
+      expect(JSON.parse(status.io.stdout()).migrations).toEqual([
+        { name: '2026_11_21_0001_initial', appliedAt: expect.any(String) },
+      ]);
+      const down = ctx();
+      expect(await runCli(['migrate', '--down'], down)).toBe(EXIT.ok);
+      expect(down.io.stdout()).toContain('Reverted 2026_11_21_0001_initial');
+      const again = ctx();
+      await runCli(['migrate', '--status'], again);
+      expect(again.io.stdout()).toContain('1 pending');
+    } finally {
+      await handle.close();
+    }
+  });
+});

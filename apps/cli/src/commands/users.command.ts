@@ -1,0 +1,103 @@
+import {
+  countUsers,
+  findActiveUserByEmail,
+  findUserByClerkId,
+  findUserById,
+  isUuid,
+  listUsers,
+} from '@usersync/core/users';
+import type { CommandContext } from '../command-context.ts';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { printTable } from '../output/table.ts';
+
+export async function usersListCommand(
+  ctx: CommandContext,
+  options: { limit?: number; after?: string; includeInactive?: boolean; json?: boolean },
+): Promise<ExitCode> {
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new CliError('--limit must be a whole number from 1 to 1000', EXIT.usage);
+  }
+  const { db } = await ctx.database();
+  const [users, total] = await Promise.all([
+    listUsers(db, { limit, afterId: options.after, includeInactive: options.includeInactive }),
+    countUsers(db, { includeInactive: options.includeInactive }),
+  ]);
+  if (options.json) {
+    ctx.io.out(JSON.stringify({ total, users }, null, 2));
+    return EXIT.ok;
+  }
+  if (users.length === 0) {
+    ctx.io.out(options.includeInactive ? 'No users.' : 'No active users.');
+    return EXIT.ok;
+  }
+  printTable(
+    ctx.io,
+    ['id', 'clerk id', 'email', 'name', 'role', 'status'],
+    users.map((u) => [
+      u.id,
+      u.clerk_id,
+      u.email ?? '-',
+      [u.first_name, u.last_name].filter(Boolean).join(' ') || '-',
+      u.role,
+      u.deleted_at ? 'deleted' : u.is_active ? 'active' : 'inactive',
+    ]),
+  );
+  ctx.io.out(`${users.length} of ${total} ${options.includeInactive ? '' : 'active '}users (oldest first).`);
+  if (users.length === limit) ctx.io.out(`Next page: --after ${users[users.length - 1]!.id}`);
+  return EXIT.ok;
+}
+
+/** `usersync users show <ref>`: our uuid, a Clerk id (`user_…`) or an email (the active user holding it). */
+export async function usersShowCommand(
+  ctx: CommandContext,
+  ref: string,
+  options: { json?: boolean },
+): Promise<ExitCode> {
+  const { db } = await ctx.database();
+  const user = isUuid(ref)
+    ? await findUserById(db, ref)
+    : ref.includes('@')
+      ? await findActiveUserByEmail(db, ref)
+      : await findUserByClerkId(db, ref);
+  if (!user) {
+    throw new CliError(
+      `no user ${ref.includes('@') ? 'is active with the email' : 'with id'} ${ref}`,
+      EXIT.notFound,
+    );
+  }
+  if (options.json) {
+    ctx.io.out(JSON.stringify(user, null, 2));
+    return EXIT.ok;
+  }
+  const date = (d: Date | null) => d?.toISOString() ?? '-';
+  const rows: Array<[string, string]> = [
+    ['id', user.id],
+    ['clerk id', user.clerk_id],
+    [
+      'email',
+      `${user.email ?? '-'}${user.email ? (user.email_verified ? ' (verified)' : ' (unverified)') : ''}`,
+    ],
+    ['name', [user.first_name, user.last_name].filter(Boolean).join(' ') || '-'],
+    ['username', user.username ?? '-'],
+    ['phone', user.phone_number ?? '-'],
+    ['role', user.role],
+    [
+      'status',
+      user.deleted_at
+        ? `deleted ${date(user.deleted_at)}`
+        : user.is_active
+          ? 'active'
+          : 'inactive (not found in Clerk by reconcile)',
+    ],
+    ['theme', user.settings.theme],
+    ['last sign-in', date(user.last_sign_in_at)],
+    ['clerk updated', date(user.clerk_updated_at)],
+    ['member since', date(user.created_at)],
+    ['public metadata', JSON.stringify(user.public_metadata)],
+    ['app metadata', JSON.stringify(user.app_metadata)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [key, value] of rows) ctx.io.out(`${key.padEnd(width)}  ${value}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleClerkUser } from '@usersync/core/clerk';
+import { testWebhookSecret } from '@usersync/testing';
+import { Webhook } from 'svix';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../command-context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { runCli } from '../program.ts';
+import { captureIo, testConfig } from '../testing/cli-test-helpers.ts';
+
+// What `webhook send` puts on the wire, checked with Svix's own verifier. The round trip through the
+// real API is in webhook-send.api.test.ts.
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+describe('usersync webhook send: signed like Svix', () => {
+  const secret = testWebhookSecret();
+  const received: Received[] = [];
+  let server: Server;
+  let url: string;
+  let answer = { status: 200, body: '{"status":"applied"}' };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/clerk`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const context = (overrides: Partial<ReturnType<typeof testConfig>> = {}) => {
+    const io = captureIo();
+    const ctx: CommandContext = {
+      config: testConfig({ webhookSecret: secret, webhookUrl: url, ...overrides }),
+      io,
+      cwd: tmpdir(),
+      database: () => Promise.reject(new Error('webhook send must not open the database')),
+    };
+    return { ctx, io };
+  };
+  const verify = (r: Received) =>
+    new Webhook(secret).verify(r.body, {
+      'svix-id': String(r.headers['svix-id']),
+      'svix-timestamp': String(r.headers['svix-timestamp']),
+      'svix-signature': String(r.headers['svix-signature']),
+    });
+
+  it('posts a user.created event that Svix verification accepts, and prints the answer', async () => {
+    const { ctx, io } = context();
+    const code = await runCli(
+      [
+        'webhook',
+        'send',
+        'user.created',
+        '--user-id',
+        'user_sendtest',
+        '--email',
+        'ada@example.com',
+        '--first-name',
+        'Ada',
+      ],
+      ctx,
+    );
+    expect(code).toBe(EXIT.ok);
+    const delivery = received.at(-1)!;
+    expect(() => verify(delivery)).not.toThrow();
+    const event = JSON.parse(delivery.body);
+    expect(event).toMatchObject({
+      type: 'user.created',
+      object: 'event',
+      data: { id: 'user_sendtest', first_name: 'Ada' },
+    });
+    const primary = event.data.email_addresses.find(
+      (e: { id: string }) => e.id === event.data.primary_email_address_id,
+    );
+    expect(primary.email_address).toBe('ada@example.com');
+    expect(io.stdout()).toContain('200 OK');
+    expect(io.stdout()).toContain('"status": "applied"');
+    expect(io.stdout() + io.stderr()).not.toContain(secret);
+    expect(io.stdout() + io.stderr()).not.toContain(String(delivery.headers['svix-signature']));
+  });
+
+  it('a signature from another secret does not verify (the check above can fail)', async () => {
+    const { ctx } = context({ webhookSecret: testWebhookSecret() });
+    expect(await runCli(['webhook', 'send', 'user.updated'], ctx)).toBe(EXIT.ok);
+    expect(() => verify(received.at(-1)!)).toThrow();
+  });
+
+  it('sends user.deleted with only { id, object, deleted }, and requires --user-id for it', async () => {
+    const { ctx } = context();
+    expect(
+      await runCli(
+        ['webhook', 'send', 'user.deleted', '--user-id', 'user_gone', '--svix-id', 'msg_fixed'],
+        ctx,
+      ),
+    ).toBe(EXIT.ok);
+    const delivery = received.at(-1)!;
+    expect(delivery.headers['svix-id']).toBe('msg_fixed');
+    expect(JSON.parse(delivery.body).data).toEqual({ id: 'user_gone', object: 'user', deleted: true });
+    const missing = context();
+    expect(await runCli(['webhook', 'send', 'user.deleted'], missing.ctx)).toBe(EXIT.usage);
+    expect(missing.io.stderr()).toContain('--user-id');
+  });
+
+  it('sends a user from a JSON file (relative to where the operator ran the command)', async () => {
+    const user = sampleClerkUser({ id: 'user_fromfile', firstName: 'Filed' });
+    const name = `usersync-user-${process.pid}.json`;
+    await writeFile(join(tmpdir(), name), JSON.stringify(user));
+    const { ctx } = context();
+    expect(await runCli(['webhook', 'send', 'user.updated', '--file', name], ctx)).toBe(EXIT.ok);
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({
+      type: 'user.updated',
+      data: { id: 'user_fromfile' },
+    });
+  });
+
+  it('exits 1 when the API answers non-2xx, and when nothing listens', async () => {
+    answer = { status: 400, body: '{"error":"invalid signature"}' };
+    const rejected = context();
+    expect(await runCli(['webhook', 'send', 'user.created'], rejected.ctx)).toBe(EXIT.failure);
+    expect(rejected.io.stdout()).toContain('400 Bad Request');
+    answer = { status: 200, body: '{}' };
+    const nobody = context({ webhookUrl: 'http://127.0.0.1:9/api/webhooks/clerk' });
+    expect(await runCli(['webhook', 'send', 'user.created'], nobody.ctx)).toBe(EXIT.failure);
+    expect(nobody.io.stderr()).toContain('is the API running?');
+  });
+});

@@ -1,0 +1,221 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, type Db } from '@usersync/core/db';
+import { mapClerkUser } from '@usersync/core/sync';
+import { describeEachDatabase } from '@usersync/core/testing';
+import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT } from './exit-codes.ts';
+import { addClerkUsers, runBinary } from './testing/cli-test-helpers.ts';
+
+// The real binary, as operators and scripts run it: exit codes, messages, and a reconcile killed
+// half-way then run again.
+
+describe('usersync binary: help, usage and configuration errors', () => {
+  it('prints help with the exit codes for the program and every command', async () => {
+    const root = await runBinary(['--help'], {});
+    expect(root.code).toBe(EXIT.ok);
+    for (const command of ['migrate', 'webhook', 'reconcile', 'invite', 'users']) {
+      expect(root.stdout).toContain(command);
+    }
+    expect(root.stdout).toMatch(/3\s+refused by a safety guard/);
+    const commands = [
+      ['migrate'],
+      ['webhook', 'send'],
+      ['webhook', 'replay'],
+      ['reconcile'],
+      ['backfill'],
+      ['invite'],
+      ['invite', 'list'],
+      ['users', 'list'],
+      ['users', 'show'],
+    ];
+    const results = await Promise.all(commands.map((args) => runBinary([...args, '--help'], {})));
+    results.forEach((result, i) => {
+      expect(result.code, commands[i]!.join(' ')).toBe(EXIT.ok);
+      expect(result.stdout, commands[i]!.join(' ')).toMatch(/^Usage: usersync /);
+    });
+  });
+
+  it('exits 2 on usage errors and names what is wrong', async () => {
+    const [unknown, badLimit, noRole, badType] = await Promise.all([
+      runBinary(['frobnicate'], {}),
+      runBinary(['users', 'list', '--limit', 'many'], {}),
+      runBinary(['invite', 'ada@example.com'], {}),
+      runBinary(
+        ['webhook', 'send', 'user.exploded', '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+        {},
+      ),
+    ]);
+    expect(unknown).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining("unknown command 'frobnicate'"),
+    });
+    expect(badLimit).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('not a whole number'),
+    });
+    expect(noRole).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('--role <role> is required'),
+    });
+    expect(badType).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('unknown event type'),
+    });
+  });
+
+  it('exits 2 naming missing or malformed configuration, without printing secrets', async () => {
+    const noKey = await runBinary(['reconcile'], {});
+    expect(noKey.code).toBe(EXIT.usage);
+    expect(noKey.stderr).toContain('CLERK_SECRET_KEY is not set');
+    const badUrl = await runBinary(['users', 'list'], { DATABASE_URL: 'mysql://secret-password@db/x' });
+    expect(badUrl.code).toBe(EXIT.usage);
+    expect(badUrl.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(badUrl.stderr).not.toContain('secret-password');
+    const noSecret = await runBinary(['webhook', 'send', 'user.created'], {});
+    expect(noSecret.code).toBe(EXIT.usage);
+    expect(noSecret.stderr).toContain('CLERK_WEBHOOK_SIGNING_SECRET');
+  });
+
+  it('exits 1 when the database cannot be reached', async () => {
+    const result = await runBinary(['users', 'list'], {
+      DATABASE_URL: 'postgres://u:hunter2@127.0.0.1:9/none',
+    });
+    expect(result.code).toBe(EXIT.failure);
+    expect(result.stderr).toContain('cannot reach the database');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('migrates a fresh embedded database and reports status', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'usersync-cli-migrate-'));
+    try {
+      const env = { DATA_DIR: dataDir };
+      const before = await runBinary(['migrate', '--status'], env);
+      expect(before).toMatchObject({
+        code: EXIT.ok,
+        stdout: expect.stringMatching(/pending\s+2026_11_21_0001_initial/),
+      });
+      const migrate = await runBinary(['migrate'], env);
+      expect(migrate).toMatchObject({
+        code: EXIT.ok,
+        stdout: expect.stringContaining('Applied 1 migration'),
+      });
+      const after = await runBinary(['migrate', '--status'], env);
+      expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);
+      expect(after.stdout).toContain('Up to date.');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeEachDatabase('usersync reconcile binary: killed half-way, run again', (use, kind) => {
+  const keys = testClerkKeys();
+  const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'usersync-cli-reconcile-')) : null;
+  afterAll(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  const databaseEnv = () => (kind === 'postgres' ? { DATABASE_URL: use().url! } : { DATA_DIR: dataDir! });
+  /** The database the binary used: the test's own for Postgres; the on-disk PGlite opened after the binary exits. */
+  async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    if (kind === 'postgres') return fn(use().db);
+    const handle = createDatabase({ kind: 'pglite', dataDir: dataDir! });
+    try {
+      return await fn(handle.db);
+    } finally {
+      await handle.close();
+    }
+  }
+  const count = (db: Db) =>
+    db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+
+  it('completes correctly after a SIGKILL mid-apply; the guard then refuses another instance (exit 3)', async () => {
+    // Slow pages, so the kill lands in the middle of the run.
+    const api = await startFakeClerkBackendApi({ secretKey: keys.secretKey, latencyMs: 120 });
+    const other = await startFakeClerkBackendApi({ secretKey: keys.secretKey });
+    try {
+      const clerkUsers = addClerkUsers(api, 5_000, { prefix: 'user_kill' });
+      addClerkUsers(other, 50, { prefix: 'user_elsewhere' });
+      const env = { ...databaseEnv(), CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url };
+      if (kind === 'pglite') expect((await runBinary(['migrate'], env)).code).toBe(EXIT.ok);
+
+      let killedAt = 0;
+      const killed = await runBinary(['reconcile', '--apply'], env, {
+        onStderr: (chunk, kill) => {
+          const done = [...chunk.matchAll(/applying: (\d+)\/5000/g)].map((m) => Number(m[1]));
+          // A line is printed after its page committed: kill at the first one short of the end.
+          if (killedAt === 0 && done.some((n) => n < 5_000)) {
+            killedAt = Math.max(...done);
+            kill();
+          }
+        },
+      });
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      const partial = await withDatabase(count);
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(5_000);
+
+      const resumed = await runBinary(['reconcile', '--apply', '--json'], env);
+      expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
+      const report = JSON.parse(resumed.stdout);
+      expect(report.counts).toMatchObject({ create: 5_000 - partial, unchanged: partial, update: 0 });
+
+      await withDatabase(async (db) => {
+        const rows = await db.selectFrom('users').selectAll().execute();
+        expect(rows).toHaveLength(5_000);
+        const byId = new Map(rows.map((r) => [r.clerk_id, r]));
+        for (const user of clerkUsers) {
+          const { clerk_id, ...fields } = mapClerkUser(user);
+          expect(byId.get(clerk_id)).toMatchObject(fields);
+        }
+      });
+
+      const refused = await runBinary(['reconcile', '--apply'], { ...env, CLERK_API_URL: other.url });
+      expect(refused.code).toBe(EXIT.refused);
+      expect(refused.stderr).toContain('Refused: 100% of active database users are not in Clerk');
+      expect(await withDatabase(count)).toBe(5_000);
+    } finally {
+      await Promise.all([api.close(), other.close()]);
+    }
+  });
+});
+
+describeEachDatabase(
+  'usersync reconcile binary: Ctrl-C',
+  (use) => {
+    it('stops between steps on SIGINT with exit 130, keeping what was committed', async () => {
+      const keys = testClerkKeys();
+      const api = await startFakeClerkBackendApi({ secretKey: keys.secretKey, latencyMs: 150 });
+      try {
+        addClerkUsers(api, 3_000, { prefix: 'user_sigint' });
+        const env = { DATABASE_URL: use().url!, CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url };
+        let sent = false;
+        const result = await runBinary(['reconcile', '--apply'], env, {
+          onStderr: (chunk, kill) => {
+            if (!sent && /applying: \d+/.test(chunk)) {
+              sent = true;
+              kill('SIGINT');
+            }
+          },
+        });
+        expect(result.code, result.stderr).toBe(EXIT.interrupted);
+        expect(result.stderr).toContain('interrupted. Work already committed stays');
+        const { n } = await use()
+          .db.selectFrom('users')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(Number(n)).toBeGreaterThan(0);
+        expect(Number(n)).toBeLessThan(3_000);
+      } finally {
+        await api.close();
+      }
+    });
+  },
+  ['postgres'],
+);

@@ -1,0 +1,83 @@
+import type { Db } from '../db/create-database.ts';
+import type { ClerkUserFields } from '../sync/map-clerk-user.ts';
+import { lockClerkUser, type WriteOutcome, writeClerkUser } from '../sync/write-clerk-user.ts';
+
+export type ApplyOutcome = WriteOutcome | 'reactivated';
+
+/**
+ * Writes Clerk users through the one upsert rule (writeClerkUser: ordering guard, tombstones,
+ * invitations, app-owned fields untouched), many users per transaction so a 100k-user backfill
+ * does not pay a commit per user.
+ *
+ * Locks are taken in clerk_id order, so two reconcile runs cannot deadlock each other; a webhook
+ * holds one lock at a time and at most waits for this transaction.
+ * A user seen in Clerk but deactivated by an earlier `--deactivate-missing` run is reactivated.
+ * Returns each user's outcome by Clerk id.
+ */
+export async function applyClerkUsers(
+  db: Db,
+  users: readonly ClerkUserFields[],
+  defaultRole: string,
+): Promise<Map<string, ApplyOutcome>> {
+  const sorted = [...users].sort((a, b) => (a.clerk_id < b.clerk_id ? -1 : a.clerk_id > b.clerk_id ? 1 : 0));
+  return db.transaction().execute(async (trx) => {
+    const outcomes = new Map<string, ApplyOutcome>();
+    for (const fields of sorted) {
+      await lockClerkUser(trx, fields.clerk_id);
+      const { outcome, user } = await writeClerkUser(trx, fields, defaultRole);
+      // writeClerkUser brings back a deactivated user on an equal or newer version; on an older one
+      // (we hold a newer version than Clerk listed) Clerk still lists the user, so it is active again too.
+      if (outcome === 'stale' && user && !user.is_active && !user.deleted_at) {
+        await trx.updateTable('users').set({ is_active: true }).where('id', '=', user.id).execute();
+        outcomes.set(fields.clerk_id, 'reactivated');
+      } else {
+        outcomes.set(fields.clerk_id, outcome);
+      }
+    }
+    return outcomes;
+  });
+}
+
+/**
+ * Marks a user that Clerk no longer knows as inactive. Never deletes and never sets deleted_at:
+ * only a `user.deleted` event is proof of deletion, and a later Clerk version reactivates the row.
+ */
+export async function deactivateUser(db: Db, clerkId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await lockClerkUser(trx, clerkId);
+    const result = await trx
+      .updateTable('users')
+      .set({ is_active: false })
+      .where('clerk_id', '=', clerkId)
+      .where('deleted_at', 'is', null)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  });
+}
+
+/**
+ * Walks the database's present (not deleted) users in clerk_id order, a few thousand ids per query,
+ * so a 100k-user table is never held in memory at once.
+ */
+export async function* presentUsers(
+  db: Db,
+  batchSize = 5_000,
+): AsyncGenerator<Array<{ clerk_id: string; is_active: boolean }>> {
+  let after: string | null = null;
+  for (;;) {
+    let query = db
+      .selectFrom('users')
+      .select(['clerk_id', 'is_active'])
+      .where('deleted_at', 'is', null)
+      // The unique index on clerk_id serves both the order and the keyset condition.
+      .orderBy('clerk_id')
+      .limit(batchSize);
+    if (after !== null) query = query.where('clerk_id', '>', after);
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.clerk_id;
+    if (rows.length < batchSize) return;
+  }
+}

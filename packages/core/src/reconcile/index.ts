@@ -1,0 +1,19 @@
+export { type ApplyOutcome, applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
+export { type ClerkUserComparison, type ComparisonKind, compareClerkUsers } from './compare-clerk-users.ts';
+export {
+  type ClerkUserPage,
+  type ClerkUserSource,
+  DEFAULT_GUARD_THRESHOLD,
+  type ReconcileCounts,
+  type ReconcileOptions,
+  type ReconcileProgress,
+  type ReconcileSummary,
+  reconcileUsers,
+  type WrongInstanceGuard,
+} from './reconcile-users.ts';
+export {
+  type ReplayResult,
+  replayWebhookEvent,
+  WebhookEventNotFoundError,
+  WebhookEventNotReplayableError,
+} from './replay-webhook-event.ts';

@@ -1,0 +1,312 @@
+import type { Db } from '../db/create-database.ts';
+import { type SyncOptions, withDefaults } from '../sync/sync-options.ts';
+import { type ApplyOutcome, applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
+import { type ClerkUserComparison, compareClerkUsers } from './compare-clerk-users.ts';
+
+/** One page of Clerk's user list: raw `UserJSON` objects, as the Backend API returns them. */
+export interface ClerkUserPage {
+  users: readonly unknown[];
+  /** Clerk's total, when the page says it (for progress). */
+  totalCount?: number;
+}
+
+/** Where reconcile reads Clerk from; the CLI backs it with the Backend API (with retries). */
+export interface ClerkUserSource {
+  /** Every user, page by page, starting from the beginning on each call. */
+  pages(signal?: AbortSignal): AsyncIterable<ClerkUserPage>;
+  /** Whether Clerk still has this user: asked before deactivating a user missing from the listing. */
+  exists(clerkId: string): Promise<boolean>;
+}
+
+export interface ReconcileCounts {
+  create: number;
+  update: number;
+  unchanged: number;
+  /** We hold a newer version than Clerk listed (a webhook got there first): left alone. */
+  newerInDatabase: number;
+  /** Deleted here; deletion is final: left alone. */
+  deletedInDatabase: number;
+  /** Deactivated by an earlier --deactivate-missing run, present in Clerk again. */
+  reactivate: number;
+  invalid: number;
+}
+
+export interface ReconcileProgress {
+  phase: 'compare' | 'apply' | 'deactivate';
+  done: number;
+  total: number | null;
+}
+
+export interface ReconcileOptions extends SyncOptions {
+  /** Write (default: dry run, nothing written). */
+  apply?: boolean;
+  /** With apply: mark active users that Clerk does not know as inactive (never deleted). */
+  deactivateMissing?: boolean;
+  /** With apply: go ahead even when the wrong-instance guard trips. */
+  force?: boolean;
+  /** Share of active database users unknown to Clerk above which apply is refused. Default 0.5. */
+  guardThreshold?: number;
+  /** Users per write transaction (default 100) and transactions in flight (default 4). */
+  writeBatchSize?: number;
+  writeConcurrency?: number;
+  onProgress?: (progress: ReconcileProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface WrongInstanceGuard {
+  threshold: number;
+  /** Active database users missing from Clerk / active database users (0 for an empty database). */
+  unknownShare: number;
+  tripped: boolean;
+  forced: boolean;
+}
+
+export interface ReconcileSummary {
+  mode: 'dry-run' | 'apply';
+  /** Distinct users read from Clerk. */
+  clerkUsers: number;
+  /** Active (not deleted, not deactivated) users in the database. */
+  databaseUsers: number;
+  /** Dry run, or apply refused by the guard: what would happen. Apply: what was done. */
+  counts: ReconcileCounts;
+  /** Active database users that the Clerk listing did not contain. */
+  missingFromClerk: number;
+  /** With --deactivate-missing: users marked inactive after Clerk confirmed (404) they are gone. */
+  deactivated: number;
+  /** Listed as missing, but Clerk still has them (the listing shifted while paging): left active. */
+  missingButFoundInClerk: number;
+  /** The first invalid payloads, for the operator to look at. */
+  invalidUsers: Array<{ clerkId: string | null; reason: string }>;
+  guard: WrongInstanceGuard;
+  /** Apply (or its deactivation step) was refused by the wrong-instance guard. Nothing of it was written. */
+  refused: boolean;
+  /** How many times Clerk's user list was read: 1, or 2 when apply first compared to check the guard. */
+  clerkPasses: number;
+}
+
+export const DEFAULT_GUARD_THRESHOLD = 0.5;
+const MAX_LISTED_INVALID = 20;
+
+/**
+ * Brings the database in line with Clerk, under the same rules as webhooks.
+ *
+ * Dry run: one pass over Clerk comparing page by page, then one keyset walk over the database for
+ * users Clerk does not list. Apply: the same comparison first, so the wrong-instance guard is
+ * decided before anything is written (skipped when forced or when the database has no active user,
+ * as the guard cannot trip then), then a second pass writing what differs. Memory holds one Clerk
+ * page, one database batch and the set of Clerk ids seen.
+ */
+export async function reconcileUsers(
+  db: Db,
+  source: ClerkUserSource,
+  options: ReconcileOptions = {},
+): Promise<ReconcileSummary> {
+  const { defaultRole } = withDefaults(options);
+  const apply = options.apply ?? false;
+  const force = options.force ?? false;
+  const threshold = options.guardThreshold ?? DEFAULT_GUARD_THRESHOLD;
+  const batchSize = options.writeBatchSize ?? 100;
+  const concurrency = options.writeConcurrency ?? 4;
+  const { signal, onProgress } = options;
+
+  // Clerk id -> number of the pass that last saw it; a user listed twice in one pass (the list
+  // shifted while paging) is counted once.
+  const seen = new Map<string, number>();
+  const invalidUsers: ReconcileSummary['invalidUsers'] = [];
+  let passes = 0;
+
+  async function pass(phase: 'compare' | 'apply'): Promise<{ counts: ReconcileCounts; clerkUsers: number }> {
+    passes += 1;
+    const passNumber = passes;
+    const counts = emptyCounts();
+    let clerkUsers = 0;
+    invalidUsers.length = 0;
+    for await (const page of prefetching(source.pages(signal))) {
+      signal?.throwIfAborted();
+      const comparisons = (await compareClerkUsers(db, page.users)).filter((c) => {
+        if (c.clerkId === null) return true;
+        if (seen.get(c.clerkId) === passNumber) return false;
+        seen.set(c.clerkId, passNumber);
+        return true;
+      });
+      clerkUsers += comparisons.length;
+      for (const c of comparisons) {
+        if (c.kind === 'invalid' && invalidUsers.length < MAX_LISTED_INVALID) {
+          invalidUsers.push({ clerkId: c.clerkId, reason: c.reason });
+        }
+      }
+      if (phase === 'compare') {
+        for (const c of comparisons) counts[COUNT_OF_KIND[c.kind]] += 1;
+      } else {
+        const toWrite = comparisons.flatMap((c) => (WRITES.has(c.kind) && 'fields' in c ? [c.fields] : []));
+        for (const c of comparisons) if (!WRITES.has(c.kind)) counts[COUNT_OF_KIND[c.kind]] += 1;
+        const outcomes = new Map(
+          await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
+            ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
+          ]),
+        );
+        for (const c of comparisons) {
+          const outcome = c.clerkId === null ? undefined : outcomes.get(c.clerkId);
+          if (!WRITES.has(c.kind) || outcome === undefined) continue;
+          // A reactivation at Clerk's version is an `updated` write for writeClerkUser.
+          counts[
+            c.kind === 'reactivate' && outcome === 'updated' ? 'reactivate' : COUNT_OF_OUTCOME[outcome]
+          ] += 1;
+        }
+      }
+      onProgress?.({ phase, done: clerkUsers, total: page.totalCount ?? null });
+    }
+    return { counts, clerkUsers };
+  }
+
+  async function scanDatabase(deactivate: boolean) {
+    let databaseUsers = 0;
+    let missing = 0;
+    let deactivated = 0;
+    let foundInClerk = 0;
+    for await (const batch of presentUsers(db)) {
+      signal?.throwIfAborted();
+      const candidates: string[] = [];
+      for (const row of batch) {
+        if (!row.is_active) continue;
+        databaseUsers += 1;
+        if (!seen.has(row.clerk_id)) candidates.push(row.clerk_id);
+      }
+      missing += candidates.length;
+      if (!deactivate) continue;
+      await inChunks(candidates, 1, concurrency, async ([clerkId]) => {
+        signal?.throwIfAborted();
+        // The listing can skip a user when others are deleted while paging: ask Clerk to be sure.
+        if (await source.exists(clerkId!)) foundInClerk += 1;
+        else if (await deactivateUser(db, clerkId!)) deactivated += 1;
+        onProgress?.({ phase: 'deactivate', done: deactivated + foundInClerk, total: null });
+        return [];
+      });
+    }
+    return { databaseUsers, missing, deactivated, foundInClerk };
+  }
+
+  const guardFor = (databaseUsers: number, missing: number): WrongInstanceGuard => {
+    const unknownShare = databaseUsers === 0 ? 0 : missing / databaseUsers;
+    return { threshold, unknownShare, tripped: unknownShare > threshold, forced: force };
+  };
+  const summary = (
+    mode: ReconcileSummary['mode'],
+    result: { counts: ReconcileCounts; clerkUsers: number },
+    scan: Awaited<ReturnType<typeof scanDatabase>>,
+    guard: WrongInstanceGuard,
+    refused: boolean,
+  ): ReconcileSummary => ({
+    mode,
+    clerkUsers: result.clerkUsers,
+    databaseUsers: scan.databaseUsers,
+    counts: result.counts,
+    missingFromClerk: scan.missing,
+    deactivated: scan.deactivated,
+    missingButFoundInClerk: scan.foundInClerk,
+    invalidUsers: [...invalidUsers],
+    guard,
+    refused,
+    clerkPasses: passes,
+  });
+
+  if (!apply || (!force && (await hasActiveUsers(db)))) {
+    const planned = await pass('compare');
+    const scan = await scanDatabase(false);
+    const guard = guardFor(scan.databaseUsers, scan.missing);
+    if (!apply) return summary('dry-run', planned, scan, guard, false);
+    if (guard.tripped) return summary('apply', planned, scan, guard, true);
+  }
+
+  const applied = await pass('apply');
+  const scan = await scanDatabase(false);
+  const guard = guardFor(scan.databaseUsers, scan.missing);
+  if (!options.deactivateMissing || scan.missing === 0) return summary('apply', applied, scan, guard, false);
+  // Checked again: deactivating most of the table is the costliest mistake this command can make.
+  if (guard.tripped && !force) return summary('apply', applied, scan, guard, true);
+  const deactivation = await scanDatabase(true);
+  return summary('apply', applied, { ...deactivation, databaseUsers: scan.databaseUsers }, guard, false);
+}
+
+const WRITES = new Set<ClerkUserComparison['kind']>(['create', 'update', 'reactivate']);
+
+const COUNT_OF_KIND: Record<ClerkUserComparison['kind'], keyof ReconcileCounts> = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged',
+  'newer-in-database': 'newerInDatabase',
+  'deleted-in-database': 'deletedInDatabase',
+  reactivate: 'reactivate',
+  invalid: 'invalid',
+};
+
+// What actually happened may differ from the comparison when a webhook wrote in between.
+const COUNT_OF_OUTCOME: Record<ApplyOutcome, keyof ReconcileCounts> = {
+  created: 'create',
+  updated: 'update',
+  unchanged: 'unchanged',
+  stale: 'newerInDatabase',
+  deleted: 'deletedInDatabase',
+  reactivated: 'reactivate',
+};
+
+function emptyCounts(): ReconcileCounts {
+  return {
+    create: 0,
+    update: 0,
+    unchanged: 0,
+    newerInDatabase: 0,
+    deletedInDatabase: 0,
+    reactivate: 0,
+    invalid: 0,
+  };
+}
+
+async function hasActiveUsers(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('is_active', '=', true)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Runs `work` over chunks of `items`, at most `concurrency` at a time, keeping the results' order. */
+async function inChunks<T, R>(
+  items: readonly T[],
+  size: number,
+  concurrency: number,
+  work: (chunk: T[]) => Promise<R[]>,
+): Promise<R[]> {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  const results: R[][] = new Array(chunks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const index = next++;
+      results[index] = await work(chunks[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  return results.flat();
+}
+
+/** Asks for the next page while the current one is being written. */
+async function* prefetching<T>(iterable: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = iterator.next();
+      // A failure of the prefetched page surfaces when it is awaited, not as an unhandled rejection.
+      next.catch(() => {});
+      yield result.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
