@@ -8,6 +8,7 @@ import { startThrowawayPostgres } from '@usersync/core/testing';
 import type { BenchContext } from './src/bench-context.ts';
 import { describeMachine, machineMarkdown } from './src/machine.ts';
 import { REPO_ROOT } from './src/paths.ts';
+import { benchReconcile } from './src/reconcile/reconcile.bench.ts';
 import { BENCHMARKS, type BenchResult, writeResult } from './src/results.ts';
 import { benchSyncFallback } from './src/sync-fallback/sync-fallback.bench.ts';
 import { benchWeb } from './src/web/web.bench.ts';
@@ -20,16 +21,10 @@ const benchmarks: Record<
   { needs: string[]; run: (ctx: BenchContext) => Promise<BenchResult> }
 > = {
   'webhook-ingest': { needs: ['apps/api'], run: benchWebhookIngest },
-  reconcile: { needs: ['packages/core/src/reconcile'], run: notYet('reconcile') },
+  reconcile: { needs: ['packages/core/src/reconcile', 'apps/cli'], run: benchReconcile },
   'sync-fallback': { needs: ['apps/api'], run: benchSyncFallback },
   web: { needs: ['apps/web', 'apps/api'], run: benchWeb },
 };
-
-function notYet(name: string): (ctx: BenchContext) => Promise<BenchResult> {
-  return async () => {
-    throw new Error(`${name}: not written yet`);
-  };
-}
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = requested.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
