@@ -11,7 +11,13 @@ if (databaseProblems.length > 0) {
   console.error(`usersync migrate: invalid configuration:\n  ${databaseProblems.join('\n  ')}`);
   process.exit(1);
 }
-const database = createDatabase(config.database);
+let database: ReturnType<typeof createDatabase>;
+try {
+  database = createDatabase(config.database);
+} catch (error) {
+  console.error(`usersync migrate: cannot open the database: ${(error as Error).message}`);
+  process.exit(1);
+}
 try {
   const applied = await runMigrations(database.db);
   console.log(

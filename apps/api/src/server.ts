@@ -27,7 +27,14 @@ const logger = loggerOptions({
   level: config.logLevel,
   pretty: config.mode === 'development' && hasPinoPretty(),
 });
-const database = createDatabase(config.database);
+let database: ReturnType<typeof createDatabase>;
+try {
+  database = createDatabase(config.database);
+} catch (error) {
+  // e.g. the embedded database is already open in another process: say so plainly, no stack trace.
+  console.error(`usersync API: cannot open the database: ${(error as Error).message}`);
+  process.exit(1);
+}
 const app = await buildApp({ config, db: database.db, logger });
 const log = app.log;
 

@@ -1,20 +1,7 @@
+import type { Profile } from '@usersync/core/http-contract';
 import type { UserWithSettings } from '@usersync/core/users';
 
-/** The profile object of the HTTP contract (apps/web reads exactly this). */
-export interface Profile {
-  id: string;
-  clerkId: string;
-  email: string | null;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  username: string | null;
-  imageUrl: string | null;
-  phoneNumber: string | null;
-  role: string;
-  settings: { theme: string };
-  memberSince: string;
-}
+export type { Profile };
 
 export function toProfile(user: UserWithSettings): Profile {
   return {

@@ -1,5 +1,7 @@
+import type { ThemeName } from '@usersync/core/http-contract';
+
 /** Theme preference as stored by the API (`settings.theme`). */
-export type Theme = 'light' | 'dark' | 'system';
+export type Theme = ThemeName;
 export const THEMES: readonly Theme[] = ['light', 'dark', 'system'];
 
 /** localStorage key read by public/theme-init.js before first paint; keep the two in step. */

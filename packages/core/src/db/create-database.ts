@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -24,14 +24,72 @@ export interface DatabaseHandle {
  * walking up to pnpm-workspace.yaml), so the API, the CLI and `pnpm dev` all open the same one.
  */
 export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
-  if (dataDirEnv) return resolve(dataDirEnv);
+  if (dataDirEnv && isAbsolute(dataDirEnv)) return dataDirEnv;
+  // A relative DATA_DIR is relative to the repository root too: the API (run by turbo from apps/api)
+  // and the CLI (run from the root) must not end up on two different databases.
+  const root = findRepositoryRoot(from) ?? resolve(from);
+  return resolve(root, dataDirEnv || join('.data', 'pglite'));
+}
+
+function findRepositoryRoot(from: string): string | null {
   let dir = resolve(from);
   while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
     const parent = dirname(dir);
-    if (parent === dir) return resolve(from, '.data', 'pglite');
+    if (parent === dir) return null;
     dir = parent;
   }
-  return join(dir, '.data', 'pglite');
+  return dir;
+}
+
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database at ${dataDir} is open in another process (pid ${pid}, e.g. the API from \`npm run dev\`). ` +
+        'PGlite allows one process at a time: stop that process, or set DATABASE_URL to use a Postgres server.',
+    );
+    this.name = 'EmbeddedDatabaseInUseError';
+  }
+}
+
+/**
+ * PGlite on disk must be opened by one process only; two would corrupt it. A lock file beside the data
+ * folder holds the owner's pid; a lock whose process is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        rmSync(lockPath, { force: true });
+        process.off('exit', release);
+      };
+      process.on('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner)) {
+        throw new EmbeddedDatabaseInUseError(dataDir, owner);
+      }
+      rmSync(lockPath, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`could not lock ${lockPath}`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** `DATABASE_URL` set: that Postgres. Unset: the embedded PGlite database under `dataDir`. */
@@ -64,14 +122,24 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
   }
-  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  let release = () => {};
+  if (config.dataDir) {
+    mkdirSync(config.dataDir, { recursive: true });
+    release = lockDataDir(config.dataDir);
+  }
   const pglite = new PGlite(config.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
     kind: 'pglite',
     description: config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory',
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
   };
 }
 

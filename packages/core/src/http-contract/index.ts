@@ -1,0 +1,32 @@
+// The JSON the API returns and the SPA reads. Types only and no imports, so the browser build can use it.
+
+export type ThemeName = 'light' | 'dark' | 'system';
+
+/** The profile object of `POST /api/v1/users/sync` and `GET`/`PATCH /api/v1/users/profile`. */
+export interface Profile {
+  /** Our users.id (uuid). */
+  id: string;
+  clerkId: string;
+  email: string | null;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  imageUrl: string | null;
+  phoneNumber: string | null;
+  role: string;
+  settings: { theme: ThemeName };
+  /** users.created_at as an ISO string. */
+  memberSince: string;
+}
+
+export interface SyncResponse {
+  status: 'existing' | 'created' | 'updated';
+  profile: Profile;
+}
+
+/** Every error body: a human-readable message and, where useful, a machine-readable code. */
+export interface ErrorResponse {
+  error: string;
+  code?: string;
+}
