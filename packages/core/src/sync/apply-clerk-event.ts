@@ -10,6 +10,7 @@ import { isDatabaseUnavailableError } from '../db/create-database.ts';
 import type { Database, WebhookEventStatus } from '../db/schema.ts';
 import { InvalidClerkUserError } from './errors.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
+import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
 import { deleteClerkUser, lockClerkUser, writeClerkUser } from './write-clerk-user.ts';
 
@@ -107,26 +108,7 @@ interface ParsedDelivery {
   problem: string | null;
 }
 
-/** Far deeper than any Clerk payload (metadata included), far below where JSON.stringify overflows. */
-const MAX_NESTING_DEPTH = 1000;
-// \udXXX preceded by an even number of backslashes (an odd number would mean an escaped backslash).
-const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
 const unusable = { json: undefined, envelope: null, clerkUserId: null } as const;
-
-/** Nesting depth of a parsed JSON value, without recursion; stops counting past the limit. */
-function nestingDepth(value: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (current === null || typeof current !== 'object') continue;
-    if (depth > max) max = depth;
-    if (max > MAX_NESTING_DEPTH) return max;
-    for (const child of Array.isArray(current) ? current : Object.values(current))
-      stack.push([child, depth + 1]);
-  }
-  return max;
-}
 
 function parseDelivery(body: string): ParsedDelivery {
   let json: unknown;
@@ -140,19 +122,9 @@ function parseDelivery(body: string): ParsedDelivery {
       problem: `body is not JSON: ${(error as Error).message}`,
     };
   }
-  // Signed bodies can still be hostile. Each check keeps the record, without a payload jsonb would refuse.
-  if (nestingDepth(json) > MAX_NESTING_DEPTH) {
-    // JSON.stringify recurses and overflows the stack a few thousand levels down.
-    return { ...unusable, problem: `body is nested deeper than ${MAX_NESTING_DEPTH} levels` };
-  }
-  const serialized = JSON.stringify(json);
-  if (serialized.includes('\\u0000')) {
-    return { ...unusable, problem: 'body contains a NUL character' };
-  }
-  if (LONE_SURROGATE_ESCAPE.test(serialized)) {
-    // JSON.stringify escapes only unpaired surrogates; jsonb rejects them (not valid Unicode).
-    return { ...unusable, problem: 'body contains an unpaired UTF-16 surrogate (not valid Unicode)' };
-  }
+  // Signed bodies can still be hostile. Keep the record, without a payload jsonb would refuse.
+  const problem = storableJsonProblem(json);
+  if (problem) return { ...unusable, problem: `body ${problem}` };
   const envelope = clerkWebhookEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
     return { json, envelope: null, clerkUserId: null, problem: describeZodError(envelope.error) };

@@ -103,6 +103,22 @@ describe('mapClerkUser', () => {
       'data.email_addresses',
     ],
     ['a NUL in a name', (u: Record<string, unknown>) => (u.first_name = 'a\u0000b'), 'data.first_name'],
+    [
+      'an unpaired surrogate in a name',
+      (u: Record<string, unknown>) => (u.last_name = 'x\ud800'),
+      'data.last_name',
+    ],
+    [
+      'an unpaired surrogate in a metadata key',
+      (u: Record<string, unknown>) => (u.public_metadata = { '\udc00': 1 }),
+      'data.public_metadata',
+    ],
+    [
+      'metadata nested past the limit',
+      (u: Record<string, unknown>) =>
+        (u.public_metadata = { deep: JSON.parse(`${'['.repeat(2000)}${']'.repeat(2000)}`) }),
+      'data.public_metadata: nested deeper',
+    ],
   ])('rejects %s with a clear message', (_label, mutate, path) => {
     const user = sampleClerkUser();
     mutate(user);

@@ -1,5 +1,6 @@
 import { type ClerkUser, clerkUserSchema, describeZodError } from '../clerk/clerk-payloads.ts';
 import { InvalidClerkUserError } from './errors.ts';
+import { storableJsonProblem, stringProblem } from './storable-json.ts';
 
 /** The Clerk-owned columns of a `users` row. App-owned ones (role, settings) are never here. */
 export interface ClerkUserFields {
@@ -64,14 +65,17 @@ export function mapClerkUser(json: unknown): ClerkUserFields {
       : [];
   });
   if (tooLong.length > 0) throw new InvalidClerkUserError(tooLong.join('; '));
-  // Postgres text cannot hold NUL; say so instead of failing inside the database.
-  const withNul = Object.entries(fields).filter(([, v]) => typeof v === 'string' && v.includes('\u0000'));
-  if (withNul.length > 0) {
-    throw new InvalidClerkUserError(withNul.map(([k]) => `data.${k}: contains a NUL character`).join('; '));
-  }
-  if (JSON.stringify(fields.public_metadata).includes('\\u0000')) {
-    throw new InvalidClerkUserError('data.public_metadata: contains a NUL character');
-  }
+  // Say what Postgres would refuse (NUL, unpaired surrogates, absurd nesting) instead of failing inside it.
+  const unstorable = Object.entries(fields).flatMap(([key, value]) => {
+    const problem =
+      typeof value === 'string'
+        ? stringProblem(value)
+        : key === 'public_metadata'
+          ? storableJsonProblem(value)
+          : null;
+    return problem ? [`data.${key}: ${problem}`] : [];
+  });
+  if (unstorable.length > 0) throw new InvalidClerkUserError(unstorable.join('; '));
   return fields;
 }
 
