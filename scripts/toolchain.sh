@@ -30,7 +30,7 @@ fi
 
 # Install workspace dependencies when the lockfile changed since the last install.
 STAMP="$ROOT/node_modules/.usersync-install-stamp"
-LOCK_SUM="$(cd "$ROOT" && { find pnpm-lock.yaml package.json apps packages -maxdepth 2 \( -name pnpm-lock.yaml -o -name package.json \) 2>/dev/null || true; } | sort | xargs cat | cksum)"
+LOCK_SUM="$(cd "$ROOT" && { find pnpm-lock.yaml package.json apps packages bench -maxdepth 2 \( -name pnpm-lock.yaml -o -name package.json \) 2>/dev/null || true; } | sort | xargs cat | cksum)"
 if [ "${USERSYNC_SKIP_INSTALL:-}" != "1" ] && { [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$LOCK_SUM" ]; }; then
   (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=append-only >&2)
   echo "$LOCK_SUM" > "$STAMP"

@@ -110,6 +110,7 @@ const schemas = {
   LOG_LEVEL: z.enum(LOG_LEVELS),
   WEB_DIST_DIR: nonEmpty,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500),
   TRUST_PROXY: nonEmpty.transform((value): boolean | number | string => {
     if (value === 'true') return true;
     if (value === 'false') return false;
@@ -202,7 +203,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     mode,
     port: read('PORT') ?? 3000,
     host: read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
-    database: databaseConfigFromEnv(databaseUrl, resolveDataDir(read('DATA_DIR'))),
+    database: withPoolSize(
+      databaseConfigFromEnv(databaseUrl, resolveDataDir(read('DATA_DIR'))),
+      read('DATABASE_POOL_SIZE') ?? 20,
+    ),
     logLevel: read('LOG_LEVEL') ?? 'info',
     migrateOnStart: read('MIGRATE_ON_START') ?? true,
     webhookSigningSecret,
@@ -251,4 +255,8 @@ function isPublicKeyPem(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function withPoolSize(database: DatabaseConfig, poolSize: number): DatabaseConfig {
+  return database.kind === 'postgres' ? { ...database, poolSize } : database;
 }

@@ -50,7 +50,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     CLERK_PUBLISHABLE_KEY: keys.publishableKey,
     WEB_ORIGIN: 'http://127.0.0.1:5173',
     // The production default: one JSON log line per delivery, here into a file.
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };
   const runLevel = (api: ApiProcess, connections: number, amount: number, tag: string) =>
     runNodeProcess<LoadResult>(
