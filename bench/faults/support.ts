@@ -1,12 +1,19 @@
 // Shared by the fault suites: real API processes (the production build), signed deliveries sent over
 // HTTP on loopback, event histories, and the database state they are judged by.
+
 import { randomBytes } from 'node:crypto';
 import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
 import { applyClerkEvent } from '@usersync/core/sync';
-import { signSvixDelivery, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import {
+  type ApiProcess,
+  signSvixDelivery,
+  startApiProcess,
+  testClerkKeys,
+  testWebhookSecret,
+} from '@usersync/testing';
 import pg from 'pg';
-import { type ApiProcess, startApiProcess } from '../src/api-process.ts';
+import { scratchDir } from '../src/paths.ts';
 
 export interface ApiUnderTest extends ApiProcess {
   secret: string;
@@ -21,6 +28,7 @@ export async function startApi(
   const secret = options.secret ?? testWebhookSecret();
   const keys = testClerkKeys();
   const api = await startApiProcess({
+    logDir: scratchDir(),
     name,
     env: {
       DATABASE_URL: databaseUrl,

@@ -4,8 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing';
-import { startApiProcess } from '../api-process.ts';
+import { createClerkSessionSigner, startApiProcess, testClerkKeys } from '@usersync/testing';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { fakeClerkUserId, startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
 import { createMigratedDatabase, query } from '../databases.ts';
@@ -33,6 +32,7 @@ export async function benchSyncFallback(ctx: BenchContext): Promise<BenchResult>
   const keys = testClerkKeys();
   const databaseUrl = await createMigratedDatabase(ctx.postgres.url, 'bench_sync_fallback');
   const api = await startApiProcess({
+    logDir: scratchDir(),
     name: 'bench-sync-fallback',
     env: {
       DATABASE_URL: databaseUrl,

@@ -6,15 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sampleClerkUser } from '@usersync/core/clerk';
-import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing';
+import { createClerkSessionSigner, startApiProcess, testClerkKeys } from '@usersync/testing';
 import type { Browser } from 'playwright-core';
 import { buildE2eSpa } from '../../../apps/web/e2e/support/build-e2e-spa.ts';
 import { CHROMIUM_PATH, launchChromium } from '../../../apps/web/e2e/support/launch-chromium.ts';
-import { startApiProcess } from '../api-process.ts';
 import type { BenchContext } from '../bench-context.ts';
 import { fakeClerkUserId, startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
 import { createMigratedDatabase } from '../databases.ts';
-import { REPO_ROOT } from '../paths.ts';
+import { REPO_ROOT, scratchDir } from '../paths.ts';
 import type { BenchResult } from '../results.ts';
 import { markdownTable, summarizeLatencies } from '../stats.ts';
 
@@ -52,6 +51,7 @@ export async function benchWeb(ctx: BenchContext): Promise<BenchResult> {
   const returning: number[] = [];
   let skipped: string | null = null;
   const api = await startApiProcess({
+    logDir: scratchDir(),
     name: 'bench-web',
     env: {
       DATABASE_URL: databaseUrl,

@@ -3,8 +3,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testClerkKeys, testWebhookSecret } from '@usersync/testing';
-import { type ApiProcess, startApiProcess } from '../api-process.ts';
+import { type ApiProcess, startApiProcess, testClerkKeys, testWebhookSecret } from '@usersync/testing';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { type ProfileSummary, summarizeCpuProfile } from '../cpu-profile-summary.ts';
 import { startCpuWindow } from '../cpu-usage.ts';
@@ -71,7 +70,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     );
 
   const levels: LevelResult[] = [];
-  const api = await startApiProcess({ name: 'bench-webhook-ingest', env: apiEnv });
+  const api = await startApiProcess({ name: 'bench-webhook-ingest', env: apiEnv, logDir: scratchDir() });
   try {
     for (const concurrency of LEVELS) {
       const load = await runLevel(api, concurrency, amounts[concurrency] as number, 'l');
@@ -115,6 +114,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const profiled = await startApiProcess({
+      logDir: scratchDir(),
       name: 'bench-webhook-ingest-profiled',
       env: apiEnv,
       nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],

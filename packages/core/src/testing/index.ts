@@ -1,3 +1,4 @@
 export * from './describe-each-database.ts';
+export * from './free-port.ts';
 export * from './test-database.ts';
 export * from './throwaway-postgres.ts';

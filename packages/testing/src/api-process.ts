@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, scratchDir } from './paths.ts';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@usersync/core/testing';
 
-/** The production build the benchmarks and fault suites run (`pnpm build` makes it). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The production build that benchmarks, fault suites and the browser test run (`pnpm build` makes it). */
 export function apiEntry(): string {
   const entry = process.env.USERSYNC_API_ENTRY ?? join(REPO_ROOT, 'apps', 'api', 'dist', 'server.js');
   if (!existsSync(entry)) {
@@ -20,6 +23,8 @@ export interface ApiProcess {
   port: number;
   pid: number;
   logFile: string;
+  /** Everything the process printed so far (for failure messages). */
+  output(): string;
   /** Memory of the live process from /proc/<pid>/status, in KiB. */
   memory(): { rssKiB: number; peakRssKiB: number };
   /** True once the process has exited (crashed or stopped). */
@@ -32,8 +37,10 @@ export interface ApiProcess {
 export interface ApiProcessOptions {
   /** Environment of the API (on top of PATH/HOME); NODE_ENV=production and HOST/PORT are set here. */
   env: Record<string, string>;
-  /** Names the log file in bench/.tmp. */
+  /** Names the log file. */
   name: string;
+  /** Where the log file goes and the process runs (default: a new temp folder). */
+  logDir?: string;
   /** Extra node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
   readyTimeoutMs?: number;
@@ -44,11 +51,12 @@ export interface ApiProcessOptions {
 /** Starts `node apps/api/dist/server.js` on a free loopback port and waits until /api/health answers. */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const port = await freePort();
-  const logFile = join(scratchDir(), `${options.name}.log`);
+  const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), 'usersync-api-'));
+  const logFile = join(logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), apiEntry()], {
     // Not the repository root: the API must not pick up a developer's .env there by accident.
-    cwd: scratchDir(),
+    cwd: logDir,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -80,6 +88,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     port,
     pid,
     logFile,
+    output: () => tail(logFile, 200),
     memory: () => readMemory(pid),
     exited: () => hasExited,
     exitCode: () => exitCode,
@@ -119,19 +128,6 @@ export function readMemory(pid: number): { rssKiB: number; peakRssKiB: number } 
   const field = (name: string) =>
     Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rssKiB: field('VmRSS'), peakRssKiB: field('VmHWM') };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 export function sleep(ms: number): Promise<void> {
