@@ -32,6 +32,8 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
   const options: FastifyServerOptions = {
     logger,
     genReqId: requestId,
+    // One line per request (below) instead of Fastify's two: half the log volume, same information.
+    disableRequestLogging: true,
     // A number (hops) is accepted at run time; the type leaves it out.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
@@ -53,6 +55,12 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
