@@ -7,6 +7,7 @@ import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { reconcileCommand } from './commands/reconcile.command.ts';
 import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
+import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
 import { webhookSendCommand } from './commands/webhook-send.command.ts';
 import { CliError, EXIT, type ExitCode } from './exit-codes.ts';
@@ -61,8 +62,8 @@ Configuration (environment or .env at the repository root):
 
   const webhook = program
     .command('webhook')
-    .summary('send a signed test event to the API, or replay a recorded one')
-    .description('Local webhook deliveries: send a signed test event, replay one');
+    .summary('send a signed test event to the API, replay a recorded one, prune old ones')
+    .description('Local webhook deliveries: send a signed test event, replay one, prune old ones');
   webhook
     .command('send')
     .description('Sign a realistic Clerk event with the webhook secret, as Svix does, and post it to the API')
@@ -98,6 +99,16 @@ Configuration (environment or .env at the repository root):
     .argument('<svix-id>', 'the svix-id of the recorded delivery')
     .addOption(json())
     .action(run((svixId: string, options) => webhookReplayCommand(ctx, svixId, options)));
+  webhook
+    .command('prune')
+    .description(
+      'Delete recorded deliveries older than --older-than days from webhook_events (retention); keeps invalid and failed ones unless --include-problems',
+    )
+    .option('--older-than <days>', 'age in days, at least 1', parseWholeNumber, 30)
+    .option('--include-problems', 'also delete invalid and failed deliveries')
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .addOption(json())
+    .action(run((options) => webhookPruneCommand(ctx, options)));
 
   program
     .command('reconcile')

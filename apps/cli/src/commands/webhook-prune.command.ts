@@ -1,0 +1,39 @@
+import { pruneWebhookEvents } from '@usersync/core/webhook-events';
+import type { CommandContext } from '../command-context.ts';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `usersync webhook prune`: retention for webhook_events, which keeps every payload otherwise.
+ * Svix retries a delivery for about 28 hours, hence the floor of one day; redeliveries of pruned ones
+ * are still answered duplicate or stale by the users' own ordering key and tombstones.
+ */
+export async function webhookPruneCommand(
+  ctx: CommandContext,
+  options: { olderThan: number; includeProblems?: boolean; dryRun?: boolean; json?: boolean },
+): Promise<ExitCode> {
+  if (options.olderThan < 1) throw new CliError('--older-than must be at least 1 day', EXIT.usage);
+  const before = new Date(Date.now() - options.olderThan * DAY_MS);
+  const { db } = await ctx.database();
+  const count = await pruneWebhookEvents(db, {
+    before,
+    includeProblems: options.includeProblems,
+    dryRun: options.dryRun,
+  });
+  const kept = options.includeProblems
+    ? ''
+    : ' (invalid and failed ones kept; --include-problems removes them)';
+  if (options.json) {
+    ctx.io.out(
+      JSON.stringify({ before: before.toISOString(), dryRun: Boolean(options.dryRun), count }, null, 2),
+    );
+  } else if (options.dryRun) {
+    ctx.io.out(
+      `Would delete ${count} deliveries recorded before ${before.toISOString()}${kept}. Nothing deleted.`,
+    );
+  } else {
+    ctx.io.out(`Deleted ${count} deliveries recorded before ${before.toISOString()}${kept}.`);
+  }
+  return EXIT.ok;
+}
