@@ -80,7 +80,14 @@ export default fp<UserProvisioningOptions>(
       if (!user || user.deleted_at) throw gone();
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
       // unchanged/stale: another request or a webhook stored this (or a newer) version first.
-      return { status: outcome === 'created' || outcome === 'updated' ? outcome : 'existing', user };
+      // A reactivated row changed: report it as updated.
+      const status =
+        outcome === 'created'
+          ? 'created'
+          : outcome === 'updated' || outcome === 'reactivated'
+            ? 'updated'
+            : 'existing';
+      return { status, user };
     }
 
     function clerkFailure(error: unknown, clerkUserId: string, log: FastifyBaseLogger): ApiError {

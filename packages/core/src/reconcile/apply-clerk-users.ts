@@ -2,8 +2,6 @@ import type { Db } from '../db/create-database.ts';
 import type { ClerkUserFields } from '../sync/map-clerk-user.ts';
 import { lockClerkUser, type WriteOutcome, writeClerkUser } from '../sync/write-clerk-user.ts';
 
-export type ApplyOutcome = WriteOutcome | 'reactivated';
-
 /**
  * Writes Clerk users through the one upsert rule (writeClerkUser: ordering guard, tombstones,
  * invitations, app-owned fields untouched), many users per transaction so a 100k-user backfill
@@ -11,28 +9,21 @@ export type ApplyOutcome = WriteOutcome | 'reactivated';
  *
  * Locks are taken in clerk_id order, so two reconcile runs cannot deadlock each other; a webhook
  * holds one lock at a time and at most waits for this transaction.
- * A user seen in Clerk but deactivated by an earlier `--deactivate-missing` run is reactivated.
  * Returns each user's outcome by Clerk id.
  */
 export async function applyClerkUsers(
   db: Db,
   users: readonly ClerkUserFields[],
   defaultRole: string,
-): Promise<Map<string, ApplyOutcome>> {
+): Promise<Map<string, WriteOutcome>> {
   const sorted = [...users].sort((a, b) => (a.clerk_id < b.clerk_id ? -1 : a.clerk_id > b.clerk_id ? 1 : 0));
   return db.transaction().execute(async (trx) => {
-    const outcomes = new Map<string, ApplyOutcome>();
+    const outcomes = new Map<string, WriteOutcome>();
     for (const fields of sorted) {
       await lockClerkUser(trx, fields.clerk_id);
-      const { outcome, user } = await writeClerkUser(trx, fields, defaultRole);
-      // writeClerkUser brings back a deactivated user on an equal or newer version; on an older one
-      // (we hold a newer version than Clerk listed) Clerk still lists the user, so it is active again too.
-      if (outcome === 'stale' && user && !user.is_active && !user.deleted_at) {
-        await trx.updateTable('users').set({ is_active: true }).where('id', '=', user.id).execute();
-        outcomes.set(fields.clerk_id, 'reactivated');
-      } else {
-        outcomes.set(fields.clerk_id, outcome);
-      }
+      // Listed by Clerk just now, so a user deactivated as missing comes back (writeClerkUser decides).
+      const { outcome } = await writeClerkUser(trx, fields, defaultRole, { presentInClerk: true });
+      outcomes.set(fields.clerk_id, outcome);
     }
     return outcomes;
   });

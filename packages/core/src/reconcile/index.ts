@@ -1,4 +1,4 @@
-export { type ApplyOutcome, applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
+export { applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
 export { type ClerkUserComparison, type ComparisonKind, compareClerkUsers } from './compare-clerk-users.ts';
 export {
   type ClerkUserPage,

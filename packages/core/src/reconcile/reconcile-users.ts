@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-database.ts';
 import { type SyncOptions, withDefaults } from '../sync/sync-options.ts';
-import { type ApplyOutcome, applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
+import type { WriteOutcome } from '../sync/write-clerk-user.ts';
+import { applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
 import { type ClerkUserComparison, compareClerkUsers } from './compare-clerk-users.ts';
 
 /** One page of Clerk's user list: raw `UserJSON` objects, as the Backend API returns them. */
@@ -241,7 +242,7 @@ const COUNT_OF_KIND: Record<ClerkUserComparison['kind'], keyof ReconcileCounts> 
 };
 
 // What actually happened may differ from the comparison when a webhook wrote in between.
-const COUNT_OF_OUTCOME: Record<ApplyOutcome, keyof ReconcileCounts> = {
+const COUNT_OF_OUTCOME: Record<WriteOutcome, keyof ReconcileCounts> = {
   created: 'create',
   updated: 'update',
   unchanged: 'unchanged',

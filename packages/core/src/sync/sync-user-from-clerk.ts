@@ -5,7 +5,10 @@ import { type SyncOptions, withDefaults } from './sync-options.ts';
 import { lockClerkUser, type WriteOutcome, writeClerkUser } from './write-clerk-user.ts';
 
 export interface SyncUserResult {
-  /** created | updated | unchanged (same version) | stale (we hold a newer one) | deleted (tombstoned). */
+  /**
+   * created | updated | reactivated (was deactivated as missing from Clerk) | unchanged (same version) |
+   * stale (we hold a newer one) | deleted (tombstoned).
+   */
   outcome: WriteOutcome;
   /** The row as stored after the call; null for a hard-deleted user. */
   user: UserRow | null;
@@ -25,6 +28,7 @@ export async function syncUserFromClerk(
   const { defaultRole } = withDefaults(options);
   return db.transaction().execute(async (trx) => {
     await lockClerkUser(trx, fields.clerk_id);
-    return writeClerkUser(trx, fields, defaultRole);
+    // Read from Clerk's API just now: the user exists there, whatever its version.
+    return writeClerkUser(trx, fields, defaultRole, { presentInClerk: true });
   });
 }

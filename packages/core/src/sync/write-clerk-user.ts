@@ -5,7 +5,7 @@ import type { UserDeleteMode } from './sync-options.ts';
 
 type Trx = Transaction<Database>;
 
-export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'deleted';
+export type WriteOutcome = 'created' | 'updated' | 'reactivated' | 'unchanged' | 'stale' | 'deleted';
 
 /**
  * Serialises every Clerk-driven write for one Clerk user id, across connections and API replicas,
@@ -19,6 +19,9 @@ export async function lockClerkUser(trx: Trx, clerkId: string): Promise<void> {
  * The one upsert rule. Must run inside a transaction after lockClerkUser():
  * - a tombstoned (deleted) id never comes back;
  * - an existing row changes only when the payload's updated_at is newer (equal: unchanged);
+ * - a row deactivated by `reconcile --deactivate-missing` comes back with any newer version, and with
+ *   any version at all when the payload was just read from Clerk's API (`presentInClerk`): Clerk has
+ *   the user now, even if we hold a newer version of it;
  * - a new row takes its role from an open invitation for its verified email, else defaultRole;
  * - app-owned columns (role, app_metadata, settings) are never written from Clerk data.
  */
@@ -26,6 +29,7 @@ export async function writeClerkUser(
   trx: Trx,
   fields: ClerkUserFields,
   defaultRole: string,
+  options: { presentInClerk?: boolean } = {},
 ): Promise<{ outcome: WriteOutcome; user: UserRow | null }> {
   // One round trip for both: the row (all columns null when absent) and whether the id is tombstoned.
   const { rows } = await sql<UserRow & { tombstoned: boolean }>`
@@ -40,17 +44,17 @@ export async function writeClerkUser(
   if (existing) {
     const stored = existing.clerk_updated_at?.getTime() ?? Number.NEGATIVE_INFINITY;
     const incoming = fields.clerk_updated_at.getTime();
-    if (incoming < stored) return { outcome: 'stale', user: existing };
-    if (incoming === stored) {
-      if (existing.is_active) return { outcome: 'unchanged', user: existing };
-      // Deactivated by `reconcile --deactivate-missing`, yet Clerk still has this user: bring it back.
-      const user = await trx
-        .updateTable('users')
-        .set({ is_active: true })
-        .where('id', '=', existing.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { outcome: 'updated', user };
+    if (incoming <= stored) {
+      if (!existing.is_active && options.presentInClerk) {
+        const user = await trx
+          .updateTable('users')
+          .set({ is_active: true })
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { outcome: 'reactivated', user };
+      }
+      return { outcome: incoming < stored ? 'stale' : 'unchanged', user: existing };
     }
     const { clerk_id: _, ...changes } = fields;
     const user = await trx
