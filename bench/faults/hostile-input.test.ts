@@ -3,7 +3,7 @@
 // types, injection strings, unicode edge cases, and correctly signed bodies that are still unusable.
 // No 5xx; nothing in `users`; unsigned requests leave nothing at all, signed ones only an `invalid`
 // row; the API's resident memory stays flat.
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../src/databases.ts';
 import { type HostileRequest, hostileRequests } from './hostile-requests.ts';

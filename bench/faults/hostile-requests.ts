@@ -1,7 +1,7 @@
 // Seeded generators of hostile webhook requests for the hostile-input fault suite. Each request says
 // whether it is correctly signed (and so may leave an `invalid` row) or not (and must leave nothing).
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { signSvixDelivery, testWebhookSecret } from '@usersync/testing';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import fc from 'fast-check';
 
 export interface HostileRequest {

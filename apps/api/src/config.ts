@@ -1,3 +1,4 @@
+import type { ClerkConfig } from '@usersync/config';
 import type { UserDeleteMode } from '@usersync/core/sync';
 
 /**
@@ -19,27 +20,4 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Give up on a Clerk Backend API call after this long (answer 503). */
   clerkTimeoutMs: number;
-}
-
-export interface ClerkConfig {
-  /** `sk_...`: Backend API calls; with publishableKey, required to accept session tokens. */
-  secretKey: string | null;
-  /** `pk_...`: names the Clerk instance (its Frontend API host). */
-  publishableKey: string | null;
-  /** PEM public key: session tokens verified with no network call. Null: JWKS fetched from Clerk. */
-  jwtKey: string | null;
-  /** Clerk Backend API base URL. */
-  apiUrl: string;
-}
-
-export const CLERK_API_URL_DEFAULT = 'https://api.clerk.com';
-
-/** The Clerk Frontend API host a publishable key names (`pk_test_` + base64 of `host$`), or null. */
-export function frontendApiHostFromPublishableKey(publishableKey: string | null): string | null {
-  const match = /^pk_(?:test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey ?? '');
-  if (!match?.[1]) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  if (!decoded.endsWith('$')) return null;
-  const host = decoded.slice(0, -1);
-  return /^[a-z0-9.-]+(?::\d+)?$/i.test(host) && host.includes('.') ? host : null;
 }

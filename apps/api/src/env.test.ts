@@ -1,6 +1,6 @@
-import { createClerkSessionSigner, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import { describe, expect, it } from 'vitest';
-import { frontendApiHostFromPublishableKey } from './config.ts';
 import { describeMissingClerk, readEnv } from './env.ts';
 
 const keys = testClerkKeys();
@@ -146,23 +146,5 @@ describe('readEnv', () => {
     expect(readEnv({ TRUST_PROXY: 'true' }).config.trustProxy).toBe(true);
     expect(readEnv({ TRUST_PROXY: '2' }).config.trustProxy).toBe(2);
     expect(readEnv({ TRUST_PROXY: '10.0.0.0/8' }).config.trustProxy).toBe('10.0.0.0/8');
-  });
-});
-
-describe('frontendApiHostFromPublishableKey', () => {
-  it('decodes the Frontend API host from pk_test_/pk_live_ keys', () => {
-    expect(frontendApiHostFromPublishableKey(keys.publishableKey)).toBe('usersync-test.clerk.accounts.dev');
-    const live = `pk_live_${Buffer.from('clerk.example.com$').toString('base64')}`;
-    expect(frontendApiHostFromPublishableKey(live)).toBe('clerk.example.com');
-  });
-
-  it.each([
-    null,
-    '',
-    'sk_test_abc',
-    'pk_test_',
-    `pk_test_${Buffer.from('no-dollar.example.com').toString('base64')}`,
-  ])('rejects %s', (key) => {
-    expect(frontendApiHostFromPublishableKey(key)).toBeNull();
   });
 });

@@ -1,13 +1,21 @@
-import { createPublicKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
-import dotenv from 'dotenv';
-import { z } from 'zod';
-import { type AppConfig, CLERK_API_URL_DEFAULT, frontendApiHostFromPublishableKey } from './config.ts';
+import { join, resolve } from 'node:path';
+import {
+  CLERK_VARIABLES,
+  type EnvironmentReader,
+  environmentReader,
+  LOG_LEVELS,
+  type LogLevel,
+  loadDotenvFiles as loadDotenvFilesFrom,
+  readSharedConfig,
+} from '@usersync/config';
+import type { DatabaseConfig } from '@usersync/core/db';
+import { findRepoRoot } from '@usersync/core/repo-root';
+import type { AppConfig } from './config.ts';
 
-// The one place that reads process.env. Every variable is checked here, once, at start.
+// The one place in the API that reads process.env: the shared rules (@usersync/config) plus what only
+// the server reads. Every variable is checked here, once, at start.
+
+export { LOG_LEVELS, type LogLevel };
 
 export type Mode = 'production' | 'development' | 'test';
 
@@ -31,96 +39,13 @@ export interface EnvResult {
   missingClerk: string[];
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** What each Clerk variable is for, in the words the warning block and the README use. */
-export const CLERK_VARIABLES = {
-  CLERK_SECRET_KEY: 'sk_test_... from Clerk dashboard → API keys (session tokens, Backend API reads)',
-  CLERK_PUBLISHABLE_KEY: 'pk_test_... from Clerk dashboard → API keys',
-  CLERK_WEBHOOK_SIGNING_SECRET: 'whsec_... from Clerk dashboard → Webhooks → your endpoint → Signing Secret',
-  CLERK_JWT_KEY:
-    'PEM public key from Clerk dashboard → API keys → JWT public key (optional: no network call per token)',
-} as const;
-
 const DEV_WEB_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
-
-/** The repository root (holds pnpm-workspace.yaml), from this file in src/ or in the built dist/. */
-export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): string | null {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
+const DEFAULT_POOL_SIZE = 20;
 
 /** Loads `.env` from the working directory, then the repository root; real environment variables win. */
 export function loadDotenvFiles(): string[] {
-  const root = findRepoRoot();
-  const candidates = [resolve('.env'), ...(root ? [join(root, '.env')] : [])];
-  const files = [...new Set(candidates)].filter((file) => existsSync(file));
-  if (files.length > 0) dotenv.config({ path: files, quiet: true });
-  return files;
+  return loadDotenvFilesFrom({ from: import.meta.dirname });
 }
-
-const nonEmpty = z.string().trim().min(1);
-
-const schemas = {
-  PORT: z.coerce.number().int().min(0).max(65535),
-  HOST: nonEmpty,
-  DATABASE_URL: nonEmpty.refine((value) => /^postgres(ql)?:\/\/./.test(value) && canParseUrl(value), {
-    message: 'must be a postgres:// or postgresql:// URL',
-  }),
-  DATA_DIR: nonEmpty,
-  CLERK_WEBHOOK_SIGNING_SECRET: nonEmpty.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, {
-    message: 'must look like whsec_<base64> (Clerk dashboard → Webhooks → Signing Secret)',
-  }),
-  CLERK_SECRET_KEY: nonEmpty.regex(/^sk_(test|live)_\S+$/, {
-    message: 'must start with sk_test_ or sk_live_',
-  }),
-  CLERK_PUBLISHABLE_KEY: nonEmpty.refine((value) => frontendApiHostFromPublishableKey(value) !== null, {
-    message: 'must be pk_test_ or pk_live_ followed by base64 of the Frontend API host and "$"',
-  }),
-  // Dashboards and .env files often carry the PEM on one line with literal "\n".
-  CLERK_JWT_KEY: nonEmpty
-    .transform((value) => value.replace(/\\n/g, '\n'))
-    .refine(isPublicKeyPem, { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----...)' }),
-  CLERK_API_URL: nonEmpty.refine((value) => /^https?:\/\//.test(value) && canParseUrl(value), {
-    message: 'must be an http(s) URL',
-  }),
-  WEB_ORIGIN: nonEmpty.transform((value, ctx) => {
-    const origins = value
-      .split(',')
-      .map((entry) => entry.trim().replace(/\/+$/, ''))
-      .filter(Boolean);
-    for (const origin of origins) {
-      if (!canParseUrl(origin) || new URL(origin).origin !== origin) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${origin}" is not an origin like https://app.example.com`,
-        });
-      }
-    }
-    return origins;
-  }),
-  USER_DELETE_MODE: z.enum(['soft', 'hard']),
-  DEFAULT_ROLE: nonEmpty.max(64),
-  LOG_LEVEL: z.enum(LOG_LEVELS),
-  WEB_DIST_DIR: nonEmpty,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500),
-  TRUST_PROXY: nonEmpty.transform((value): boolean | number | string => {
-    if (value === 'true') return true;
-    if (value === 'false') return false;
-    return /^\d+$/.test(value) ? Number(value) : value;
-  }),
-  MIGRATE_ON_START: z.enum(['true', 'false']).transform((value) => value === 'true'),
-} satisfies Record<string, z.ZodType>;
-
-type Name = keyof typeof schemas;
-type Value<N extends Name> = z.output<(typeof schemas)[N]>;
 
 /**
  * Reads and checks every variable. Never throws: problems are listed so that production can refuse to
@@ -130,44 +55,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
   const mode: Mode =
     env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const production = mode === 'production';
-  const problems: string[] = [];
+  const r: EnvironmentReader = environmentReader(env);
   const notes: string[] = [];
-
-  function read<N extends Name>(name: N, raw = env[name], label: string = name): Value<N> | undefined {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    const parsed = schemas[name].safeParse(raw);
-    if (parsed.success) return parsed.data as Value<N>;
-    problems.push(`${label}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-    return undefined;
-  }
-
-  // CLERK_WEBHOOK_SECRET is the name older Clerk guides use.
-  const signingSecretName =
-    env.CLERK_WEBHOOK_SIGNING_SECRET?.trim() || !env.CLERK_WEBHOOK_SECRET?.trim()
-      ? 'CLERK_WEBHOOK_SIGNING_SECRET'
-      : 'CLERK_WEBHOOK_SECRET';
-  if (
-    env.CLERK_WEBHOOK_SIGNING_SECRET?.trim() &&
-    env.CLERK_WEBHOOK_SECRET?.trim() &&
-    env.CLERK_WEBHOOK_SIGNING_SECRET.trim() !== env.CLERK_WEBHOOK_SECRET.trim()
-  ) {
-    problems.push(
-      'CLERK_WEBHOOK_SECRET: differs from CLERK_WEBHOOK_SIGNING_SECRET; set only CLERK_WEBHOOK_SIGNING_SECRET',
-    );
-  }
-  const webhookSigningSecret =
-    read('CLERK_WEBHOOK_SIGNING_SECRET', env[signingSecretName], signingSecretName) ?? null;
-
-  const clerk = {
-    secretKey: read('CLERK_SECRET_KEY') ?? null,
-    publishableKey: read('CLERK_PUBLISHABLE_KEY') ?? null,
-    jwtKey: read('CLERK_JWT_KEY') ?? null,
-    apiUrl: (read('CLERK_API_URL') ?? CLERK_API_URL_DEFAULT).replace(/\/+$/, ''),
-  };
-  const webOrigins = read('WEB_ORIGIN');
-  const databaseUrl = read('DATABASE_URL');
-  const repoRoot = findRepoRoot();
-  const webDistDir = read('WEB_DIST_DIR');
+  const shared = readSharedConfig(r, { defaultPoolSize: DEFAULT_POOL_SIZE });
+  const { clerk, webhookSigningSecret } = shared;
+  const webOrigins = r.read('WEB_ORIGIN');
+  const webDistDir = r.read('WEB_DIST_DIR');
 
   const missingClerk = (
     [
@@ -176,23 +69,23 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       ['CLERK_WEBHOOK_SIGNING_SECRET', webhookSigningSecret],
     ] as const
   )
-    .filter(([name, value]) => value === null && !problems.some((p) => p.startsWith(name)))
+    .filter(([name, value]) => value === null && !r.hasProblem(name))
     .map(([name]) => name);
 
   if (production) {
     for (const name of missingClerk)
-      problems.push(`${name}: required in production (${CLERK_VARIABLES[name]})`);
+      r.problems.push(`${name}: required in production (${CLERK_VARIABLES[name]})`);
     if (env.WEB_ORIGIN === undefined || env.WEB_ORIGIN.trim() === '') {
-      problems.push(
+      r.problems.push(
         'WEB_ORIGIN: required in production (the public origin of the web app, e.g. https://app.example.com)',
       );
     }
-    if (!databaseUrl && !problems.some((p) => p.startsWith('DATABASE_URL:'))) {
+    if (shared.database.kind === 'pglite' && !r.hasProblem('DATABASE_URL')) {
       notes.push(
         'DATABASE_URL is not set: using the embedded PGlite database, which one process at a time can open. Set DATABASE_URL for a shared PostgreSQL server.',
       );
     }
-    if (!clerk.jwtKey && !problems.some((p) => p.startsWith('CLERK_JWT_KEY:'))) {
+    if (!clerk.jwtKey && !r.hasProblem('CLERK_JWT_KEY')) {
       notes.push(
         'CLERK_JWT_KEY is not set: session tokens are verified with keys fetched from Clerk (network).',
       );
@@ -201,29 +94,26 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
 
   const config: ServerConfig = {
     mode,
-    port: read('PORT') ?? 3000,
-    host: read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
-    database: withPoolSize(
-      databaseConfigFromEnv(databaseUrl, resolveDataDir(read('DATA_DIR'))),
-      read('DATABASE_POOL_SIZE') ?? 20,
-    ),
-    logLevel: read('LOG_LEVEL') ?? 'info',
-    migrateOnStart: read('MIGRATE_ON_START') ?? true,
+    port: shared.port,
+    host: r.read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
+    database: shared.database,
+    logLevel: r.read('LOG_LEVEL') ?? 'info',
+    migrateOnStart: r.read('MIGRATE_ON_START') ?? true,
     webhookSigningSecret,
     clerk,
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
-    sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole: read('DEFAULT_ROLE') ?? 'member' },
+    sync: shared.sync,
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
     webDistDir: webDistDir
       ? resolve(webDistDir)
       : production
-        ? join(repoRoot ?? process.cwd(), 'apps', 'web', 'dist')
+        ? join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
-    rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE') ?? 120,
-    trustProxy: read('TRUST_PROXY') ?? false,
+    rateLimitPerMinute: r.read('RATE_LIMIT_PER_MINUTE') ?? 120,
+    trustProxy: r.read('TRUST_PROXY') ?? false,
     clerkTimeoutMs: 10_000,
   };
-  return { config, problems, notes, missingClerk };
+  return { config, problems: r.problems, notes, missingClerk };
 }
 
 /** The development warning block: what is missing, where to get it, what works meanwhile. */
@@ -242,21 +132,4 @@ export function describeMissingClerk(missing: string[], problems: string[]): str
     'Until then the routes that need a missing value answer 503 naming it; /api/health works.',
   ];
   return lines.join('\n');
-}
-
-function canParseUrl(value: string): boolean {
-  return URL.canParse(value);
-}
-
-function isPublicKeyPem(value: string): boolean {
-  if (!value.includes('-----BEGIN PUBLIC KEY-----')) return false;
-  try {
-    return createPublicKey(value).type === 'public';
-  } catch {
-    return false;
-  }
-}
-
-function withPoolSize(database: DatabaseConfig, poolSize: number): DatabaseConfig {
-  return database.kind === 'postgres' ? { ...database, poolSize } : database;
 }

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { signSvixDelivery, startFakeClerkBackendApi } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../build.ts';
-import { type ClerkStandIns, startClerkStandIns, WEB_ORIGIN } from './test-helpers.ts';
+import { WEB_ORIGIN } from './testing/index.ts';
 
 // The real processes: `node src/server.ts` (development) and the esbuild bundle `dist/server.js` that
 // `pnpm start:api` runs, on real ports.

@@ -231,7 +231,7 @@ function reportError(ctx: CommandContext, error: unknown): ExitCode {
   if (isDatabaseUnavailableError(error)) {
     ctx.io.err(
       `usersync: cannot reach the database (${(error as Error).message}). ` +
-        (ctx.config.databaseUrl ? 'Check DATABASE_URL and that Postgres is running.' : ''),
+        (ctx.config.database.kind === 'postgres' ? 'Check DATABASE_URL and that Postgres is running.' : ''),
     );
     return EXIT.failure;
   }

@@ -3,7 +3,9 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ApiProcess, startApiProcess, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { testClerkKeys } from '@usersync/testing/clerk';
+import { type ApiProcess, startApiProcess } from '@usersync/testing/processes';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { type ProfileSummary, summarizeCpuProfile } from '../cpu-profile-summary.ts';
 import { startCpuWindow } from '../cpu-usage.ts';

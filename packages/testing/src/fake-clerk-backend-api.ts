@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A fault to answer with instead of the real response. */
 export interface InjectedFault {
@@ -121,8 +122,4 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
     errors: [{ message, long_message: message, code }],
     clerk_trace_id: randomBytes(8).toString('hex'),
   });
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,8 +1,9 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildTestApp, type ClerkStandIns, deliver, startClerkStandIns } from '../test-helpers.ts';
+import { buildTestApp, deliver } from '../testing/index.ts';
 
 describeEachDatabase('GET /api/health', (use) => {
   let clerk: ClerkStandIns;

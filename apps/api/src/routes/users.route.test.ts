@@ -1,19 +1,11 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { createInvitation } from '@usersync/core/invitations';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { startFakeClerkBackendApi } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  type ClerkStandIns,
-  deliver,
-  startClerkStandIns,
-  testConfig,
-  WEB_ORIGIN,
-} from '../test-helpers.ts';
+import { bearer, buildTestApp, deliver, testAppConfig, WEB_ORIGIN } from '../testing/index.ts';
 
 describeEachDatabase('/api/v1/users', (use) => {
   let clerk: ClerkStandIns;
@@ -198,7 +190,7 @@ describeEachDatabase('/api/v1/users', (use) => {
       // A slow Clerk keeps the flight open while the other requests arrive.
       const slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 150 });
       const { app: replica } = await buildTestApp(use().db, clerk, {
-        config: { clerk: { ...testConfig(clerk).clerk, apiUrl: slowClerk.url } },
+        config: { clerk: { ...testAppConfig(clerk).clerk, apiUrl: slowClerk.url } },
       });
       const user = sampleClerkUser();
       const id = user.id as string;

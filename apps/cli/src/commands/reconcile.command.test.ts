@@ -2,11 +2,16 @@ import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
 import { createInvitation } from '@usersync/core/invitations';
 import { applyClerkEvent, mapClerkUser, syncUserFromClerk } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import {
+  addClerkUsers,
+  type FakeClerkBackendApi,
+  startFakeClerkBackendApi,
+  testClerkKeys,
+} from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
-import { addClerkUsers, testContext } from '../testing/cli-test-helpers.ts';
+import { clerkAt, testContext } from '../testing/command-fixtures.ts';
 import { reconcileCommand } from './reconcile.command.ts';
 
 const CLERK_USERS = 5_000;
@@ -47,8 +52,7 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
   let invitedEmail: string;
   const onlyInDatabase: string[] = [];
 
-  const context = () =>
-    testContext(use().db, { clerkSecretKey: keys.secretKey, clerkApiUrl: api.url, defaultRole: 'member' });
+  const context = () => testContext(use().db, clerkAt(api.url, keys.secretKey));
 
   beforeAll(async () => {
     api = await startFakeClerkBackendApi({
@@ -266,7 +270,7 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
         .select(['clerk_id', 'updated_at', 'is_active'])
         .orderBy('clerk_id')
         .execute();
-      const ctx = testContext(db, { clerkSecretKey: keys.secretKey, clerkApiUrl: other.url });
+      const ctx = testContext(db, clerkAt(other.url, keys.secretKey));
       const { exitCode, report } = await reconcileCommand(ctx, { apply: true, deactivateMissing: true });
       expect(exitCode).toBe(EXIT.refused);
       expect(report).toMatchObject({ refused: true, guard: { tripped: true, forced: false } });

@@ -1,7 +1,7 @@
 import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
 import { reconcileUsers } from '@usersync/core/reconcile';
 import { clerkBackendUserSource, type RetryPolicy } from '../clerk/clerk-backend-user-source.ts';
-import { type CommandContext, syncOptions } from '../command-context.ts';
+import type { CommandContext } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
@@ -37,8 +37,8 @@ export async function reconcileCommand(
   const source =
     options.source ??
     clerkBackendUserSource({
-      secretKey: requireClerkSecretKey(ctx.config),
-      apiUrl: ctx.config.clerkApiUrl,
+      secretKey: requireClerkSecretKey(ctx.config.clerk),
+      apiUrl: ctx.config.clerk.apiUrl,
       retry: options.retry,
       onRetry: ({ status, waitMs }) => {
         retries += 1;
@@ -55,7 +55,7 @@ export async function reconcileCommand(
   let summary: ReconcileSummary;
   try {
     summary = await reconcileUsers(db, source, {
-      ...syncOptions(ctx.config),
+      ...ctx.config.sync,
       apply: options.apply,
       deactivateMissing: options.deactivateMissing,
       force: options.force,

@@ -1,11 +1,11 @@
 import { sampleClerkUser } from '@usersync/core/clerk';
 import { createDatabase } from '@usersync/core/db';
 import { syncUserFromClerk } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { testContext } from '../testing/command-fixtures.ts';
 
 describeEachDatabase('usersync invite and users', (use) => {
   it('invite pre-provisions a role that the first sync of that verified email claims', async () => {

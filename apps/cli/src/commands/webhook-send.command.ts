@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   sampleClerkEvent,
@@ -6,7 +5,7 @@ import {
   USER_EVENT_TYPES,
   type UserEventType,
 } from '@usersync/core/clerk';
-import { Webhook } from 'svix';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -42,7 +41,7 @@ export async function webhookSendCommand(
   if (!isUserEventType(type)) {
     throw new CliError(`unknown event type "${type}": use one of ${USER_EVENT_TYPES.join(', ')}`, EXIT.usage);
   }
-  const secret = options.secret ?? ctx.config.webhookSecret;
+  const secret = options.secret ?? ctx.config.webhookSigningSecret;
   if (!secret) {
     throw new CliError(
       'no signing secret: set CLERK_WEBHOOK_SIGNING_SECRET (or CLERK_WEBHOOK_SECRET) in .env, as the API uses, or pass --secret',
@@ -51,17 +50,16 @@ export async function webhookSendCommand(
   }
   const event = await buildEvent(ctx, type, options);
   const body = JSON.stringify(event);
-  const svixId = options.svixId ?? `msg_${randomBytes(14).toString('base64url')}`;
-  const now = new Date();
-  let signature: string;
+  let svixHeaders: ReturnType<typeof signSvixDelivery>;
   try {
-    signature = new Webhook(secret).sign(svixId, now, body);
+    svixHeaders = signSvixDelivery(secret, body, options.svixId ? { svixId: options.svixId } : {});
   } catch (error) {
     throw new CliError(
       `the signing secret is not usable (expected whsec_…): ${(error as Error).message}`,
       EXIT.usage,
     );
   }
+  const svixId = svixHeaders['svix-id'];
   const url = options.url ?? ctx.config.webhookUrl;
   const userId = (event.data as { id?: unknown }).id;
   if (options.verbose) ctx.io.err(`body: ${body}`);
@@ -73,9 +71,7 @@ export async function webhookSendCommand(
       headers: {
         'content-type': 'application/json',
         'user-agent': 'usersync-cli (webhook send)',
-        'svix-id': svixId,
-        'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'svix-signature': signature,
+        ...svixHeaders,
       },
       body,
       signal: AbortSignal.any([AbortSignal.timeout(15_000), ...(ctx.signal ? [ctx.signal] : [])]),

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { findRepoRoot } from '../repo-root/index.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseConfig =
@@ -27,18 +28,8 @@ export function resolveDataDir(dataDirEnv: string | undefined, from = process.cw
   if (dataDirEnv && isAbsolute(dataDirEnv)) return dataDirEnv;
   // A relative DATA_DIR is relative to the repository root too: the API (run by turbo from apps/api)
   // and the CLI (run from the root) must not end up on two different databases.
-  const root = findRepositoryRoot(from) ?? resolve(from);
+  const root = findRepoRoot(from) ?? resolve(from);
   return resolve(root, dataDirEnv || join('.data', 'pglite'));
-}
-
-function findRepositoryRoot(from: string): string | null {
-  let dir = resolve(from);
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-  return dir;
 }
 
 export class EmbeddedDatabaseInUseError extends Error {

@@ -1,0 +1,78 @@
+import { createPublicKey } from 'node:crypto';
+import { z } from 'zod';
+import { frontendApiHostFromPublishableKey } from './clerk.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const nonEmpty = z.string().trim().min(1);
+
+/**
+ * Every environment variable usersync reads, with its rule: the API and the CLI read the same names by
+ * these rules (`readEnvironment`). turbo.json's `env` lists are tested against these keys.
+ */
+export const ENV_VARIABLES = {
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: nonEmpty,
+  DATABASE_URL: nonEmpty.refine((value) => /^postgres(ql)?:\/\/./.test(value) && URL.canParse(value), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  }),
+  DATA_DIR: nonEmpty,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500),
+  CLERK_WEBHOOK_SIGNING_SECRET: nonEmpty.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, {
+    message: 'must look like whsec_<base64> (Clerk dashboard → Webhooks → Signing Secret)',
+  }),
+  /** The name older Clerk guides use for CLERK_WEBHOOK_SIGNING_SECRET; same rule. */
+  CLERK_WEBHOOK_SECRET: nonEmpty,
+  CLERK_SECRET_KEY: nonEmpty.regex(/^sk_(test|live)_\S+$/, {
+    message: 'must start with sk_test_ or sk_live_',
+  }),
+  CLERK_PUBLISHABLE_KEY: nonEmpty.refine((value) => frontendApiHostFromPublishableKey(value) !== null, {
+    message: 'must be pk_test_ or pk_live_ followed by base64 of the Frontend API host and "$"',
+  }),
+  // Dashboards and .env files often carry the PEM on one line with literal "\n".
+  CLERK_JWT_KEY: nonEmpty
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine(isPublicKeyPem, { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----...)' }),
+  CLERK_API_URL: nonEmpty.refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+    message: 'must be an http(s) URL',
+  }),
+  WEB_ORIGIN: nonEmpty.transform((value, ctx) => {
+    const origins = value
+      .split(',')
+      .map((entry) => entry.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
+    for (const origin of origins) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${origin}" is not an origin like https://app.example.com`,
+        });
+      }
+    }
+    return origins;
+  }),
+  USER_DELETE_MODE: z.enum(['soft', 'hard']),
+  DEFAULT_ROLE: nonEmpty.max(64),
+  LOG_LEVEL: z.enum(LOG_LEVELS),
+  WEB_DIST_DIR: nonEmpty,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000),
+  TRUST_PROXY: nonEmpty.transform((value): boolean | number | string => {
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    return /^\d+$/.test(value) ? Number(value) : value;
+  }),
+  MIGRATE_ON_START: z.enum(['true', 'false']).transform((value) => value === 'true'),
+} satisfies Record<string, z.ZodType>;
+
+export type EnvName = keyof typeof ENV_VARIABLES;
+export type EnvValue<N extends EnvName> = z.output<(typeof ENV_VARIABLES)[N]>;
+
+function isPublicKeyPem(value: string): boolean {
+  if (!value.includes('-----BEGIN PUBLIC KEY-----')) return false;
+  try {
+    return createPublicKey(value).type === 'public';
+  } catch {
+    return false;
+  }
+}
