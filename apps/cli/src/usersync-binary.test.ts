@@ -104,7 +104,7 @@ describe('usersync binary: help, usage and configuration errors', () => {
       });
       const after = await runCliProcess(['migrate', '--status'], env);
       expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);
-      expect(after.stdout).toContain('Up to date.');
+      expect(after.stdout).toContain('is up to date.');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
