@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { initialJsSizeReport } from './vite-plugins/initial-js-size-report.ts';
+import { themeInitScript } from './vite-plugins/theme-init-script.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -11,7 +12,11 @@ export const INITIAL_JS_BUDGET_BYTES = 100 * 1024;
 export default defineConfig(({ mode }) => ({
   // One `.env` at the repository root serves the API and the SPA; only VITE_* reaches the browser.
   envDir: repoRoot,
-  plugins: [react(), initialJsSizeReport({ budgetBytes: INITIAL_JS_BUDGET_BYTES, e2e: mode === 'e2e' })],
+  plugins: [
+    react(),
+    themeInitScript(),
+    initialJsSizeReport({ budgetBytes: INITIAL_JS_BUDGET_BYTES, e2e: mode === 'e2e' }),
+  ],
   define: {
     // Compile-time switch: true only in `vite build --mode e2e`, so the test-only Clerk hook is
     // removed from every other build (the size report checks that it is).

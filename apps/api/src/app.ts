@@ -14,7 +14,6 @@ import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
-import { registerSharedSchemas } from './schemas.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -66,7 +65,6 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
-  registerSharedSchemas(app);
   await app.register(errorHandler);
   await app.register(database, { db });
   await app.register(security, {

@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ENV_VARIABLES } from '@usersync/config';
 import { REPO_ROOT } from './repo-root.ts';
+
+/**
+ * Every variable usersync reads, blank: a process started with it cannot pick up a developer's `.env`
+ * (dotenv never overrides a variable that is set).
+ */
+export const BLANK_USERSYNC_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  ['NODE_ENV', ...Object.keys(ENV_VARIABLES)].map((name) => [name, '']),
+);
 
 /** The `usersync` binary (it runs its TypeScript sources with Node 24; nothing to build). */
 export const CLI_ENTRY = join(REPO_ROOT, 'apps', 'cli', 'bin', 'usersync.js');
@@ -26,17 +35,7 @@ export function runCliProcess(
 ): Promise<CliProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: '',
-        DATA_DIR: '',
-        CLERK_SECRET_KEY: '',
-        CLERK_API_URL: '',
-        CLERK_WEBHOOK_SIGNING_SECRET: '',
-        CLERK_WEBHOOK_SECRET: '',
-        ...env,
-      } as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...BLANK_USERSYNC_ENV, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,8 +1,10 @@
 import type { Profile } from '@usersync/core/http-contract';
 import type { UserWithSettings } from '@usersync/core/users';
 
-export type { Profile };
-
+/**
+ * A users row as the contract's Profile. Settings other than `theme` come from `preferences`; the
+ * response schema serialises only the settings the contract declares, so nothing else leaks.
+ */
 export function toProfile(user: UserWithSettings): Profile {
   return {
     id: user.id,
@@ -15,7 +17,7 @@ export function toProfile(user: UserWithSettings): Profile {
     imageUrl: user.image_url,
     phoneNumber: user.phone_number,
     role: user.role,
-    settings: { theme: user.settings.theme },
+    settings: { ...user.settings.preferences, theme: user.settings.theme },
     memberSince: user.created_at.toISOString(),
   };
 }

@@ -1,25 +1,26 @@
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId, type UserWithSettings } from '@usersync/core/users';
+import type { SyncStatus } from '@usersync/core/http-contract';
+import {
+  InvalidClerkUserError,
+  syncUserFromClerk,
+  unhandledOutcome,
+  type WriteOutcome,
+} from '@usersync/core/sync';
+import { findUserByClerkId, isTombstoned, type UserWithSettings } from '@usersync/core/users';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
 import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
 import { SingleFlight } from '../lib/single-flight.ts';
 
-export type ProvisionStatus = 'existing' | 'created' | 'updated';
-
 export interface Caller {
   /** existing: the row was there; created/updated: it was read from Clerk just now. */
-  status: ProvisionStatus;
+  status: SyncStatus;
   user: UserWithSettings;
 }
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    userProvisioning: { ensure(clerkUserId: string, log?: FastifyBaseLogger): Promise<Caller> };
-  }
   interface FastifyRequest {
     /** The signed-in user's row, made sure of before the handler runs. */
     caller: Caller;
@@ -63,7 +64,7 @@ export default fp<UserProvisioningOptions>(
         throw clerkFailure(error, clerkUserId, log);
       }
       if (!raw) throw serviceUnavailable('Clerk returned no user data; try again', 5, 'clerk_unavailable');
-      let outcome: Awaited<ReturnType<typeof syncUserFromClerk>>['outcome'];
+      let outcome: WriteOutcome;
       try {
         ({ outcome } = await syncUserFromClerk(db, raw, options.sync));
       } catch (error) {
@@ -75,18 +76,10 @@ export default fp<UserProvisioningOptions>(
         }
         throw error;
       }
-      if (outcome === 'deleted') throw gone();
-      const user = await findUserByClerkId(db, clerkUserId);
-      if (!user || user.deleted_at) throw gone();
+      const status = callerStatus(outcome);
+      const user = status === null ? null : await findUserByClerkId(db, clerkUserId);
+      if (status === null || !user || user.deleted_at) throw gone();
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
-      // unchanged/stale: another request or a webhook stored this (or a newer) version first.
-      // A reactivated row changed: report it as updated.
-      const status =
-        outcome === 'created'
-          ? 'created'
-          : outcome === 'updated' || outcome === 'reactivated'
-            ? 'updated'
-            : 'existing';
       return { status, user };
     }
 
@@ -124,7 +117,7 @@ export default fp<UserProvisioningOptions>(
       if (user?.deleted_at) throw gone();
       if (user?.is_active) return { status: 'existing', user };
       // Hard-deleted users leave only a tombstone: answer without asking Clerk.
-      if (!user && (await isTombstoned(clerkUserId))) throw gone();
+      if (!user && (await isTombstoned(db, clerkUserId))) throw gone();
       return null;
     }
 
@@ -138,16 +131,6 @@ export default fp<UserProvisioningOptions>(
       });
     }
 
-    async function isTombstoned(clerkUserId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('user_tombstones')
-        .select('clerk_id')
-        .where('clerk_id', '=', clerkUserId)
-        .executeTakeFirst();
-      return row !== undefined;
-    }
-
-    fastify.decorate('userProvisioning', { ensure });
     fastify.decorateRequest('caller', null as unknown as Caller);
     // preHandler: after the body is validated, so a rejected request never creates a row.
     fastify.addHook('preHandler', async (request) => {
@@ -156,6 +139,26 @@ export default fp<UserProvisioningOptions>(
   },
   { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth'] },
 );
+
+/** What the caller is told after a read from Clerk; null: the user is deleted (410). */
+function callerStatus(outcome: WriteOutcome): SyncStatus | null {
+  switch (outcome) {
+    case 'created':
+      return 'created';
+    // A reactivated row changed: report it as updated.
+    case 'updated':
+    case 'reactivated':
+      return 'updated';
+    // Another request or a webhook stored this (or a newer) version first.
+    case 'unchanged':
+    case 'stale':
+      return 'existing';
+    case 'deleted':
+      return null;
+    default:
+      return unhandledOutcome(outcome);
+  }
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,5 @@
 import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { paths } from '../config/paths.ts';
 import { RootLayout } from './routes/root.tsx';
 import { RouteErrorBoundary } from './routes/route-error.tsx';
 
@@ -17,11 +18,17 @@ export const routes: RouteObject[] = [
       {
         lazy: () => import('./routes/clerk-layout.tsx'),
         children: [
-          { path: 'sign-in/*', lazy: () => import('./routes/sign-in.tsx') },
-          { path: 'sign-up/*', lazy: () => import('./routes/sign-up.tsx') },
-          { path: 'auth/callback', lazy: () => import('./routes/auth-callback.tsx') },
           {
-            path: 'dashboard',
+            path: paths.signIn.path,
+            lazy: () => import('./routes/clerk-auth-page.tsx').then((m) => ({ Component: m.SignInRoute })),
+          },
+          {
+            path: paths.signUp.path,
+            lazy: () => import('./routes/clerk-auth-page.tsx').then((m) => ({ Component: m.SignUpRoute })),
+          },
+          { path: paths.authCallback.path, lazy: () => import('./routes/auth-callback.tsx') },
+          {
+            path: paths.dashboard.root.path,
             lazy: () => import('./routes/dashboard/layout.tsx'),
             children: [
               { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },

@@ -8,7 +8,7 @@ import {
 import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
 import type { Database, WebhookEventStatus } from '../db/schema.ts';
-import { InvalidClerkUserError } from './errors.ts';
+import { InvalidClerkUserError, unhandledOutcome } from './errors.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
@@ -158,6 +158,7 @@ async function applyParsed(
       switch (outcome) {
         case 'created':
         case 'updated':
+        case 'reactivated':
           return { status: 'applied', userId };
         case 'unchanged':
           return { status: 'duplicate', reason: 'this version of the user is already stored', userId };
@@ -165,8 +166,9 @@ async function applyParsed(
           return { status: 'stale', reason: 'a newer version of the user is already stored', userId };
         case 'deleted':
           return { status: 'stale', reason: 'the user was deleted; deletion is final', userId };
+        default:
+          return unhandledOutcome(outcome);
       }
-      break;
     }
     case 'user.deleted': {
       const data = clerkDeletedObjectSchema.safeParse(envelope.data);
@@ -181,7 +183,6 @@ async function applyParsed(
     default:
       return { status: 'ignored', reason: `event type ${envelope.type} is not handled` };
   }
-  return { status: 'invalid', reason: 'unreachable' };
 }
 
 async function recordFailure(
