@@ -266,6 +266,27 @@ describeEachDatabase('/api/v1/users', (use) => {
       expect(reread.json().settings).toEqual({ theme: 'dark' });
     });
 
+    it('returns only the settings the contract declares, whatever else preferences hold', async () => {
+      const { id } = clerkUser();
+      const created = (await sync(id)).json().profile;
+      await use()
+        .db.updateTable('user_settings')
+        .set({ preferences: JSON.stringify({ internalNote: 'not for the browser' }) })
+        .where('user_id', '=', created.id)
+        .execute();
+      const profile = (
+        await app.inject({ method: 'GET', url: '/api/v1/users/profile', headers: bearer(clerk, id) })
+      ).json();
+      expect(profile.settings).toEqual({ theme: 'system' });
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: '/api/v1/users/profile',
+        headers: bearer(clerk, id),
+        payload: { internalNote: 'from the browser' },
+      });
+      expect(patched.statusCode).toBe(400);
+    });
+
     it('keeps a theme set in the app when Clerk later sends a newer version of the user', async () => {
       const { user, id } = clerkUser({ updatedAt: 1_800_000_000_000 });
       await sync(id);
