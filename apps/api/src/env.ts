@@ -204,7 +204,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
   const trustProxy = read('TRUST_PROXY') ?? false;
   if (trustProxy === true) {
     notes.push(
-      'TRUST_PROXY=true trusts the leftmost X-Forwarded-For address, which any client can set: per-IP rate limits can then be dodged. Set the number of proxy hops (e.g. TRUST_PROXY=1) or the proxies\' addresses instead.',
+      "TRUST_PROXY=true trusts the leftmost X-Forwarded-For address, which any client can set: per-IP rate limits can then be dodged. Set the number of proxy hops (e.g. TRUST_PROXY=1) or the proxies' addresses instead.",
     );
   }
 

@@ -23,7 +23,10 @@ const MACHINE_TOKENS = {
     { alg: 'RS256', typ: 'at+jwt', kid: 'ins_x' },
     { sub: 'user_1', exp: now() + 60 },
   ),
-  'M2M JWT (sub mch_)': unsignedJwt({ alg: 'RS256', typ: 'JWT', kid: 'ins_x' }, { sub: 'mch_1', exp: now() + 60 }),
+  'M2M JWT (sub mch_)': unsignedJwt(
+    { alg: 'RS256', typ: 'JWT', kid: 'ins_x' },
+    { sub: 'mch_1', exp: now() + 60 },
+  ),
 };
 
 describe('sessionTokenFromHeader', () => {
@@ -31,8 +34,16 @@ describe('sessionTokenFromHeader', () => {
     const token = createClerkSessionSigner().sign({ userId: 'user_1' });
     expect(sessionTokenFromHeader(`Bearer ${token}`)).toBe(token);
     expect(sessionTokenFromHeader(`bearer ${token}`)).toBe(token);
-    for (const machine of Object.values(MACHINE_TOKENS)) expect(sessionTokenFromHeader(`Bearer ${machine}`)).toBeNull();
-    for (const junk of ['', 'Bearer', 'Bearer a.b', 'Basic dXNlcjpwYXNz', `Bearer ${token} x`, 'Bearer a.b.c!']) {
+    for (const machine of Object.values(MACHINE_TOKENS))
+      expect(sessionTokenFromHeader(`Bearer ${machine}`)).toBeNull();
+    for (const junk of [
+      '',
+      'Bearer',
+      'Bearer a.b',
+      'Basic dXNlcjpwYXNz',
+      `Bearer ${token} x`,
+      'Bearer a.b.c!',
+    ]) {
       expect(sessionTokenFromHeader(junk), junk).toBeNull();
     }
     expect(sessionTokenFromHeader(`Bearer a.${'b'.repeat(9000)}.c`)).toBeNull();
@@ -87,13 +98,23 @@ describeEachDatabase('session-token-only authentication', (use) => {
     // Refused before verification: even a valid token from that IP waits for the window.
     const user = sampleClerkUser();
     clerk.clerkApi.users.set(user.id as string, user);
-    expect((await networked.inject({ method: 'GET', url: '/api/v1/users/profile', headers: bearer(clerk, user.id as string) })).statusCode).toBe(429);
+    expect(
+      (
+        await networked.inject({
+          method: 'GET',
+          url: '/api/v1/users/profile',
+          headers: bearer(clerk, user.id as string),
+        })
+      ).statusCode,
+    ).toBe(429);
     await networked.close();
   });
 
   it('verifies session tokens against the JWKS when CLERK_JWT_KEY is not set', async () => {
     const { app: networked } = await buildTestApp(use().db, clerk, {
-      config: { clerk: { ...clerk.keys, jwtKey: null, apiUrl: clerk.clerkApi.url, maxTokenAgeSeconds: null } },
+      config: {
+        clerk: { ...clerk.keys, jwtKey: null, apiUrl: clerk.clerkApi.url, maxTokenAgeSeconds: null },
+      },
     });
     const user = sampleClerkUser();
     clerk.clerkApi.users.set(user.id as string, user);
@@ -111,13 +132,25 @@ describeEachDatabase('session-token-only authentication', (use) => {
     clerk.clerkApi.users.set(user.id as string, user);
     const id = user.id as string;
     const tenYears = 10 * 365 * 86_400;
-    const old = clerk.signer.sign({ userId: id, azp: WEB_ORIGIN, issuedAt: now() - 600, expiresInSeconds: tenYears });
+    const old = clerk.signer.sign({
+      userId: id,
+      azp: WEB_ORIGIN,
+      issuedAt: now() - 600,
+      expiresInSeconds: tenYears,
+    });
     const noIat = clerk.signer.sign({ userId: id, azp: WEB_ORIGIN, extra: { iat: undefined } });
     const fresh = clerk.signer.sign({ userId: id, azp: WEB_ORIGIN });
     // Not set (the default): Clerk's checks only; a long-lived token passes.
     expect((await profile(app, `Bearer ${old}`)).statusCode).toBe(200);
     const { app: strict } = await buildTestApp(use().db, clerk, {
-      config: { clerk: { ...clerk.keys, jwtKey: clerk.signer.publicKeyPem, apiUrl: clerk.clerkApi.url, maxTokenAgeSeconds: 300 } },
+      config: {
+        clerk: {
+          ...clerk.keys,
+          jwtKey: clerk.signer.publicKeyPem,
+          apiUrl: clerk.clerkApi.url,
+          maxTokenAgeSeconds: 300,
+        },
+      },
     });
     const tooOld = await profile(strict, `Bearer ${old}`);
     expect(tooOld.statusCode).toBe(401);

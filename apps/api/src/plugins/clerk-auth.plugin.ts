@@ -1,5 +1,5 @@
-import { type ClerkFastifyOptions, clerkPlugin, getAuth } from '@clerk/fastify';
 import { isMachineToken } from '@clerk/backend/internal';
+import { type ClerkFastifyOptions, clerkPlugin, getAuth } from '@clerk/fastify';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ClerkConfig } from '../config.ts';
@@ -81,7 +81,9 @@ export default fp<ClerkAuthOptions>(
       if (!sessionTokenFromHeader(request.headers.authorization)) {
         await rejectUnauthenticated(
           request,
-          unauthenticated('Only Clerk session tokens are accepted: send Authorization: Bearer <session token>'),
+          unauthenticated(
+            'Only Clerk session tokens are accepted: send Authorization: Bearer <session token>',
+          ),
         );
       }
     });
@@ -121,7 +123,9 @@ export default fp<ClerkAuthOptions>(
       }
       await rejectUnauthenticated(
         request,
-        unauthenticated(reason === 'token-expired' ? 'Session token expired' : 'Invalid or expired session token'),
+        unauthenticated(
+          reason === 'token-expired' ? 'Session token expired' : 'Invalid or expired session token',
+        ),
       );
     });
   },

@@ -225,7 +225,13 @@ describeEachDatabase('/api/v1/users', (use) => {
     it('answers 503 naming the variables when Clerk is not configured', async () => {
       const { app: unconfigured } = await buildTestApp(use().db, clerk, {
         config: {
-          clerk: { secretKey: null, publishableKey: null, jwtKey: null, apiUrl: clerk.clerkApi.url, maxTokenAgeSeconds: null },
+          clerk: {
+            secretKey: null,
+            publishableKey: null,
+            jwtKey: null,
+            apiUrl: clerk.clerkApi.url,
+            maxTokenAgeSeconds: null,
+          },
         },
       });
       const response = await unconfigured.inject({
