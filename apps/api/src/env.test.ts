@@ -150,7 +150,9 @@ describe('readEnv', () => {
   });
 
   it('warns that TRUST_PROXY=true lets clients choose their IP, and is quiet for a hop count', () => {
-    expect(readEnv({ TRUST_PROXY: 'true' }).notes.join('\n')).toMatch(/leftmost X-Forwarded-For.*TRUST_PROXY=1/);
+    expect(readEnv({ TRUST_PROXY: 'true' }).notes.join('\n')).toMatch(
+      /leftmost X-Forwarded-For.*TRUST_PROXY=1/,
+    );
     expect(readEnv({ TRUST_PROXY: '1' }).notes.join('\n')).not.toContain('TRUST_PROXY');
   });
 
