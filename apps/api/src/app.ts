@@ -28,21 +28,19 @@ export interface BuildAppOptions {
   timeouts?: ServerTimeouts;
 }
 
-export type ServerTimeouts = Pick<
-  FastifyServerOptions,
-  'requestTimeout' | 'connectionTimeout' | 'keepAliveTimeout'
-> & { http: { headersTimeout: number; connectionsCheckingInterval: number } };
+export type ServerTimeouts = Pick<FastifyServerOptions, 'requestTimeout'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+};
 
 /**
  * Svix gives up on a delivery after 15 s, and browsers send small requests: a request (headers and body)
  * still arriving after 10 s is a slow-loris client, answered 408 and closed. Node checks these every
- * `connectionsCheckingInterval`, so that bounds how late the 408 can come.
+ * `connectionsCheckingInterval`, so that bounds how late the 408 can come. Idle keep-alive connections
+ * keep Fastify's 72 s: shorter than a load balancer's idle timeout (60 s on AWS ALB) would make it reuse
+ * connections we have just closed, and answer 502.
  */
 export const SERVER_TIMEOUTS: ServerTimeouts = {
   requestTimeout: 10_000,
-  // An open socket with no traffic at all for this long is closed.
-  connectionTimeout: 30_000,
-  keepAliveTimeout: 5_000,
   http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
 };
 
