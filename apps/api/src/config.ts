@@ -16,7 +16,10 @@ export interface AppConfig {
   webDistDir: string | null;
   /** Requests per minute per signed-in user (else per IP) on /api/v1/users/*. */
   rateLimitPerMinute: number;
-  /** Fastify `trustProxy`: behind a load balancer, the client IP comes from X-Forwarded-For. */
+  /**
+   * Fastify `trustProxy`: behind a load balancer, the client IP comes from X-Forwarded-For. Prefer a hop
+   * count or the proxies' addresses: `true` takes the leftmost address, which any client can write.
+   */
   trustProxy: boolean | number | string;
   /** Give up on a Clerk Backend API call after this long (answer 503). */
   clerkTimeoutMs: number;

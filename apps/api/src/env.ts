@@ -92,6 +92,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     }
   }
 
+  const trustProxy = r.read('TRUST_PROXY') ?? false;
+  if (trustProxy === true) {
+    notes.push(
+      "TRUST_PROXY=true trusts the leftmost X-Forwarded-For address, which any client can set: per-IP rate limits can then be dodged. Set the number of proxy hops (e.g. TRUST_PROXY=1) or the proxies' addresses instead.",
+    );
+  }
+
   const config: ServerConfig = {
     mode,
     port: shared.port,
@@ -110,7 +117,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
         ? join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
     rateLimitPerMinute: r.read('RATE_LIMIT_PER_MINUTE') ?? 120,
-    trustProxy: r.read('TRUST_PROXY') ?? false,
+    trustProxy,
     clerkTimeoutMs: 10_000,
   };
   return { config, problems: r.problems, notes, missingClerk };

@@ -74,6 +74,7 @@ describeEachDatabase(
             publishableKey: clerk.keys.publishableKey,
             jwtKey: clerk.signer.publicKeyPem,
             apiUrl: clerk.clerkApi.url,
+            maxTokenAgeSeconds: null,
           },
         },
       });

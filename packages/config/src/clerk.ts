@@ -8,6 +8,11 @@ export interface ClerkConfig {
   jwtKey: string | null;
   /** Clerk Backend API base URL, without a trailing slash. */
   apiUrl: string;
+  /**
+   * Refuse session tokens issued (`iat`) longer ago than this, or without `iat`. Null: Clerk's own checks
+   * only (signature, `exp`, `nbf`, `azp`). Clerk issues tokens for 60 s, so a few minutes is generous.
+   */
+  maxTokenAgeSeconds: number | null;
 }
 
 export const CLERK_API_URL_DEFAULT = 'https://api.clerk.com';

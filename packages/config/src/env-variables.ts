@@ -34,6 +34,7 @@ export const ENV_VARIABLES = {
   CLERK_JWT_KEY: nonEmpty
     .transform((value) => value.replace(/\\n/g, '\n'))
     .refine(isPublicKeyPem, { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----...)' }),
+  CLERK_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400),
   CLERK_API_URL: nonEmpty.refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
     message: 'must be an http(s) URL',
   }),

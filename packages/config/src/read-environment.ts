@@ -59,6 +59,7 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
       publishableKey: r.read('CLERK_PUBLISHABLE_KEY') ?? null,
       jwtKey: r.read('CLERK_JWT_KEY') ?? null,
       apiUrl: (r.read('CLERK_API_URL') ?? CLERK_API_URL_DEFAULT).replace(/\/+$/, ''),
+      maxTokenAgeSeconds: r.read('CLERK_MAX_TOKEN_AGE_SECONDS') ?? null,
     },
     webhookSigningSecret: readWebhookSigningSecret(r),
     sync: {

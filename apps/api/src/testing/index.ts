@@ -21,6 +21,7 @@ export function testAppConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig
       publishableKey: clerk.keys.publishableKey,
       jwtKey: clerk.signer.publicKeyPem,
       apiUrl: clerk.clerkApi.url,
+      maxTokenAgeSeconds: null,
     },
     webOrigins: [WEB_ORIGIN],
     sync: { deleteMode: 'soft', defaultRole: 'member' },

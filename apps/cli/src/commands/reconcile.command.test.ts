@@ -11,6 +11,7 @@ import {
 import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
+import { runCli } from '../program.ts';
 import { clerkAt, testContext } from '../testing/command-fixtures.ts';
 import { reconcileCommand } from './reconcile.command.ts';
 
@@ -282,6 +283,22 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
         .orderBy('clerk_id')
         .execute();
       expect(after).toEqual(before);
+      // Overriding the guard while deactivating is the one combination that can deactivate everyone:
+      // refused unattended (before Clerk or the database is read) unless --yes.
+      const forced = testContext(db, clerkAt(other.url, keys.secretKey));
+      const requestsBefore = other.requests.length;
+      await expect(runCli(['reconcile', '--apply', '--deactivate-missing', '--force'], forced)).resolves.toBe(
+        EXIT.refused,
+      );
+      expect(forced.io.stderr()).toMatch(/deactivates every active user .* Add --yes/);
+      expect(other.requests.length).toBe(requestsBefore);
+      expect(
+        await db
+          .selectFrom('users')
+          .select(['clerk_id', 'updated_at', 'is_active'])
+          .orderBy('clerk_id')
+          .execute(),
+      ).toEqual(before);
     } finally {
       await other.close();
     }
