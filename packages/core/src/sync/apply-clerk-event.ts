@@ -110,9 +110,15 @@ interface PreparedDelivery {
   result: Pick<ApplyResult, 'svixId' | 'type' | 'clerkUserId'>;
 }
 
+// The API passes the same options object with every delivery: serialise it once.
+const serialisedOptions = new WeakMap<SyncOptions, string>();
 function optionsJson(options: SyncOptions | undefined): string {
+  const cached = options && serialisedOptions.get(options);
+  if (cached) return cached;
   const { defaultRole, deleteMode } = withDefaults(options);
-  return JSON.stringify({ default_role: defaultRole, delete_mode: deleteMode });
+  const json = JSON.stringify({ default_role: defaultRole, delete_mode: deleteMode });
+  if (options) serialisedOptions.set(options, json);
+  return json;
 }
 
 async function runDeliveries(
