@@ -166,7 +166,8 @@ function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
     type,
     clerk_user_id: parsed.clerkUserId,
     payload: parsed.json === undefined ? null : parsed.json,
-    lock_key: null,
+    // Deliveries of one svix-id are serialised by this lock, unless the event names a subject to lock.
+    lock_key: `usersync:delivery:${delivery.svixId}`,
     kind: null,
     data: null,
     status: null,
