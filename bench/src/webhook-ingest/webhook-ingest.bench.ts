@@ -6,7 +6,8 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startThrowawayPostgres } from '@usersync/core/testing';
-import { startApiProcess, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { testWebhookSecret } from '@usersync/testing';
+import { startApi } from '../../faults/support.ts';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { createMigratedDatabase, query } from '../databases.ts';
 import type { LoadConfig, LoadResult } from '../load-generator/load-worker.ts';
@@ -44,7 +45,6 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
   const roundSeconds = short ? 4 : 8;
   const repeats = short ? 1 : 2;
   const secret = testWebhookSecret();
-  const keys = testClerkKeys();
 
   const layers = await measureLayerCosts(short ? 1_000 : 3_000);
   // The headline runs on PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on):
@@ -58,7 +58,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     const usersyncUrl = await createMigratedDatabase(durable.url, 'bench_ingest_usersync');
     const baselineUrl = await createBaselineDatabase(durable.url, 'bench_ingest_baseline');
     const receivers: Record<ReceiverName, Receiver> = {
-      usersync: await startUsersync(usersyncUrl, secret, keys),
+      usersync: await startUsersync(usersyncUrl, secret),
       baseline: await startBaseline(baselineUrl, secret),
     };
     try {
@@ -274,25 +274,13 @@ function peakRssMiB(pid: number): number {
   }
 }
 
-async function startUsersync(
-  databaseUrl: string,
-  secret: string,
-  keys: ReturnType<typeof testClerkKeys>,
-): Promise<Receiver> {
-  const api = await startApiProcess({
-    name: 'bench-webhook-ingest',
-    logDir: scratchDir(),
+async function startUsersync(databaseUrl: string, secret: string): Promise<Receiver> {
+  const api = await startApi(databaseUrl, 'bench-webhook-ingest', {
+    secret,
     // As `pnpm start:api` runs it: a smaller young generation (docs/decisions/073).
     nodeArgs: ['--max-semi-space-size=8'],
-    env: {
-      DATABASE_URL: databaseUrl,
-      CLERK_WEBHOOK_SIGNING_SECRET: secret,
-      CLERK_SECRET_KEY: keys.secretKey,
-      CLERK_PUBLISHABLE_KEY: keys.publishableKey,
-      WEB_ORIGIN: 'http://127.0.0.1:5173',
-      // The production default: one JSON log line per delivery, here into a file.
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    },
+    // The production default: one JSON log line per delivery, here into a file.
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
   });
   return {
     name: 'usersync',
