@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { Db } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/db';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
@@ -7,11 +7,14 @@ import { requestId } from './logger.ts';
 import clerkAuth from './plugins/clerk-auth.plugin.ts';
 import database from './plugins/database.plugin.ts';
 import errorHandler from './plugins/error-handler.plugin.ts';
+import metrics from './plugins/metrics.plugin.ts';
 import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
+import reconcileScheduler from './reconcile/reconcile-scheduler.plugin.ts';
 import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
+import metricsRoute from './routes/metrics.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
 import { registerSharedSchemas } from './schemas.ts';
@@ -22,13 +25,20 @@ export interface BuildAppOptions {
   db: Db;
   /** Fastify logger options (see loggerOptions); default: no logging. */
   logger?: FastifyServerOptions['logger'];
+  /** The database pool's connection counts, for the metrics (DatabaseHandle.poolStats). */
+  poolStats?: () => PoolStats | null;
 }
 
 /**
  * The whole API as a Fastify instance, not yet listening. server.ts gives it the environment's config
  * and a logger; tests give it their own config and database and call `inject()`.
  */
-export async function buildApp({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  logger = false,
+  poolStats,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     logger,
     genReqId: requestId,
@@ -49,7 +59,10 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
 }
 
 /** The app as a plugin, for embedding into another Fastify instance. */
-export async function usersyncApp(app: FastifyInstance, { config, db }: { config: AppConfig; db: Db }) {
+export async function usersyncApp(
+  app: FastifyInstance,
+  { config, db, poolStats }: { config: AppConfig; db: Db; poolStats?: BuildAppOptions['poolStats'] },
+) {
   // While closing, answers to requests already in flight end their keep-alive connection, so the
   // server can finish closing as soon as they are done instead of waiting out the keep-alive timeout.
   let closing = false;
@@ -69,12 +82,19 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   registerSharedSchemas(app);
   await app.register(errorHandler);
   await app.register(database, { db });
+  await app.register(metrics, { poolStats });
   await app.register(security, {
     webOrigins: config.webOrigins,
     publishableKey: config.clerk.publishableKey,
   });
 
-  await app.register(healthRoute, { prefix: '/api' });
+  await app.register(healthRoute, { prefix: '/api', staleAfterMs: config.staleAfterMs });
+  await app.register(metricsRoute, { prefix: '/api', metrics: config.metrics });
+  await app.register(reconcileScheduler, {
+    reconcile: config.reconcile,
+    clerk: config.clerk,
+    sync: config.sync,
+  });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,

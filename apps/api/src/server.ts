@@ -35,7 +35,7 @@ try {
   console.error(`usersync API: cannot open the database: ${(error as Error).message}`);
   process.exit(1);
 }
-const app = await buildApp({ config, db: database.db, logger });
+const app = await buildApp({ config, db: database.db, logger, poolStats: database.poolStats });
 const log = app.log;
 
 if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');

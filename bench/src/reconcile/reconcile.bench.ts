@@ -2,11 +2,11 @@
 // sampleClerkUser) into an empty database, then again into the full one, through the CLI's Backend API
 // source and core's reconcileUsers, as `usersync reconcile --apply` runs them.
 import { performance } from 'node:perf_hooks';
+import { clerkBackendUserSource } from '@usersync/core/clerk-backend';
 import type { Database } from '@usersync/core/db';
 import { type ClerkUserSource, type ReconcileSummary, reconcileUsers } from '@usersync/core/reconcile';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { clerkBackendUserSource } from '../../../apps/cli/src/clerk/clerk-backend-user-source.ts';
 import type { BenchContext } from '../bench-context.ts';
 import { startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
 import { createMigratedDatabase } from '../databases.ts';

@@ -66,6 +66,7 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       const svixTimestamp = header(request.headers['svix-timestamp']);
       const svixSignature = header(request.headers['svix-signature']);
       if (!svixId || !svixTimestamp || !svixSignature) {
+        fastify.metrics.delivery(null, 'rejected', 0);
         throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
       }
       const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
@@ -79,13 +80,16 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'verification failed';
         request.log.warn({ svixId, outcome: 'rejected', reason }, 'clerk webhook: signature check failed');
+        fastify.metrics.delivery(null, 'rejected', 0);
         throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
       }
 
+      const received = performance.now();
       let result: Awaited<ReturnType<typeof applyClerkEvent>>;
       try {
         result = await applyClerkEvent(fastify.db, { svixId, body: raw }, options.sync);
       } catch (error) {
+        fastify.metrics.delivery(null, 'failed', (performance.now() - received) / 1000);
         if (isDatabaseUnavailableError(error)) {
           request.log.error({ svixId, outcome: 'failed', err: error }, 'clerk webhook: database unavailable');
           throw serviceUnavailable(
@@ -99,6 +103,7 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       }
 
       const { status, type, clerkUserId, reason } = result;
+      fastify.metrics.delivery(type, status, (performance.now() - received) / 1000, result.eventTimestamp);
       request.log.info({ svixId, type, clerkUserId, outcome: status, reason }, 'clerk webhook delivery');
       if (status === 'invalid') {
         // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.

@@ -17,6 +17,16 @@ export interface DatabaseHandle {
   /** Where the data lives, for log lines: the host/database of a URL (no password), or a folder. */
   description: string;
   close(): Promise<void>;
+  /** Connections of the Postgres pool right now; null for PGlite (one in-process connection). */
+  poolStats(): PoolStats | null;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or checked out). */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection because every connection is checked out. */
+  waiting: number;
 }
 
 /**
@@ -120,7 +130,13 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      description: describeDatabaseUrl(config.url),
+      close: () => db.destroy(),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   let release = () => {};
   if (config.dataDir) {
@@ -133,6 +149,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     db,
     kind: 'pglite',
     description: config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory',
+    poolStats: () => null,
     close: async () => {
       try {
         await db.destroy();

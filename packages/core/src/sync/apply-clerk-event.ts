@@ -34,6 +34,8 @@ export interface ApplyResult {
   reason?: string;
   /** Our users.id, when a row was written or read. */
   userId?: string;
+  /** The event's own `timestamp` (ms, when Clerk emitted it), when the envelope carried one. */
+  eventTimestamp?: number;
 }
 
 type Outcome = { status: ApplyStatus; reason?: string; userId?: string };
@@ -55,7 +57,7 @@ export async function applyClerkEvent(
   const parsed = parseDelivery(delivery.body);
   const type = parsed.envelope?.type ?? null;
   const clerkUserId = parsed.clerkUserId;
-  const base = { svixId: delivery.svixId, type, clerkUserId };
+  const base = { svixId: delivery.svixId, type, clerkUserId, eventTimestamp: parsed.envelope?.timestamp };
 
   try {
     return await db.transaction().execute(async (trx) => {
