@@ -54,7 +54,7 @@ export async function buildApp({
     routerOptions: { ignoreTrailingSlash: true },
   };
   const app: FastifyInstance = Fastify(options);
-  await app.register(usersyncApp, { config, db });
+  await app.register(usersyncApp, { config, db, poolStats });
   return app;
 }
 

@@ -95,8 +95,8 @@ export default fp<MetricsPluginOptions>(
       registers: [registry],
     });
 
-    if (options.poolStats) {
-      const poolStats = options.poolStats;
+    const poolStats = options.poolStats;
+    if (poolStats && poolStats() !== null) {
       new Gauge({
         name: 'usersync_db_pool_connections',
         help: 'Database pool connections by state (in_use: checked out by a query or transaction)',
@@ -131,11 +131,16 @@ export default fp<MetricsPluginOptions>(
         if (last !== undefined) this.set(last ? last.getTime() / 1000 : 0);
       },
     });
-    const lastReconcile = new Gauge({
+    // Two gauges, one small query each: prom-client collects all metrics of a scrape concurrently.
+    const lastRuns = () => latestFinishedRunPerKind(db).catch(() => []);
+    new Gauge({
       name: 'usersync_last_reconcile_timestamp_seconds',
       help: 'When the newest finished reconcile run of each kind finished (CLI or scheduled), Unix seconds',
       labelNames: ['kind'] as const,
       registers: [registry],
+      async collect() {
+        for (const run of await lastRuns()) this.set({ kind: run.kind }, run.finished_at.getTime() / 1000);
+      },
     });
     new Gauge({
       name: 'usersync_last_reconcile_drift_found',
@@ -143,11 +148,7 @@ export default fp<MetricsPluginOptions>(
       labelNames: ['kind'] as const,
       registers: [registry],
       async collect() {
-        const runs = await latestFinishedRunPerKind(db).catch(() => undefined);
-        for (const run of runs ?? []) {
-          this.set({ kind: run.kind }, run.drift_found);
-          lastReconcile.set({ kind: run.kind }, run.finished_at.getTime() / 1000);
-        }
+        for (const run of await lastRuns()) this.set({ kind: run.kind }, run.drift_found);
       },
     });
 
