@@ -101,6 +101,24 @@ export default fp<ReconcileSchedulerOptions>(
       }
     }
 
+    // A full slot that finds this process busy (e.g. its incremental slot fell on the same minute)
+    // runs right after, instead of waiting a whole day; a busy incremental slot is simply skipped.
+    let pendingFull: { entry: ReconcileScheduleEntry; slotStart: number } | null = null;
+
+    function start(entry: ReconcileScheduleEntry, slotStart: number): void {
+      if (running) {
+        if (entry.kind === 'full') pendingFull = { entry, slotStart };
+        else log.info({ kind: entry.kind }, 'scheduled reconcile: previous run still going; slot skipped');
+        return;
+      }
+      running = runSlot(entry, slotStart).finally(() => {
+        running = null;
+        const next = pendingFull;
+        pendingFull = null;
+        if (next && !stopping.signal.aborted) start(next.entry, next.slotStart);
+      });
+    }
+
     function plan(entry: ReconcileScheduleEntry): void {
       if (stopping.signal.aborted) return;
       const now = Date.now();
@@ -108,14 +126,7 @@ export default fp<ReconcileSchedulerOptions>(
       const timer = setTimeout(
         () => {
           timers.delete(timer);
-          const slotStart = Math.floor(Date.now() / entry.everyMs) * entry.everyMs;
-          if (running) {
-            log.info({ kind: entry.kind }, 'scheduled reconcile: previous run still going; slot skipped');
-          } else {
-            running = runSlot(entry, slotStart).finally(() => {
-              running = null;
-            });
-          }
+          start(entry, Math.floor(Date.now() / entry.everyMs) * entry.everyMs);
           plan(entry);
           // A few ms past the boundary, so the slot computed inside is this one.
         },
@@ -135,7 +146,8 @@ export default fp<ReconcileSchedulerOptions>(
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       stopping.abort();
-      await running;
+      // A pending full run may start as the current one ends: wait for whichever is last.
+      while (running) await running;
     });
   },
   { name: 'reconcile-scheduler', fastify: '5.x', dependencies: ['database', 'metrics'] },
