@@ -123,11 +123,12 @@ export function clerkBackendUserSource(options: ClerkBackendSourceOptions): Cler
   });
   const pageSize = options.pageSize ?? 500;
   const { since, onRequest } = options;
-  // One permit per HTTP request: getUserList makes two (the page and the total count).
+  // One permit per HTTP request: getUserList makes two (the page and the total count). Strict: no 10 s
+  // window ever holds more than the limit (a windowed count would allow twice that across a boundary).
   const permit =
     options.requestsPer10s === undefined
       ? async () => {}
-      : pThrottle({ limit: options.requestsPer10s, interval: 10_000 })(async () => {});
+      : pThrottle({ limit: options.requestsPer10s, interval: 10_000, strict: true })(async () => {});
   const observed = async <T>(operations: ClerkRequestEvent['operation'][], call: () => Promise<T>) => {
     for (const _ of operations) await permit();
     try {
