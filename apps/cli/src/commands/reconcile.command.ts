@@ -2,7 +2,7 @@ import { clerkBackendUserSource, type RetryPolicy } from '@usersync/core/clerk-b
 import type { ReconcileRunRow } from '@usersync/core/db';
 import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
 import { parseSince, resolveSince, runRecordedReconcile } from '@usersync/core/reconcile-runs';
-import { type CommandContext, syncOptions } from '../command-context.ts';
+import { type CommandContext, confirmDestructive, syncOptions } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
@@ -13,6 +13,8 @@ export interface ReconcileCommandOptions {
   force?: boolean;
   /** Incremental: `<ISO date|duration|last>`; only users updated since then are read. */
   since?: string;
+  /** --apply --deactivate-missing --force without asking. */
+  yes?: boolean;
   json?: boolean;
   /** Tests: a shorter retry policy. */
   retry?: Partial<RetryPolicy>;
@@ -46,6 +48,13 @@ export async function reconcileCommand(
     throw new CliError(
       `--since ${options.since}: use an ISO date (2026-11-30T12:00:00Z), a duration back from now (15m, 6h, 7d) or last`,
       EXIT.usage,
+    );
+  }
+  if (options.apply && options.deactivateMissing && options.force) {
+    await confirmDestructive(
+      ctx,
+      'reconcile --apply --deactivate-missing --force deactivates every active user this Clerk instance does not list, even when most of them are missing (a CLERK_SECRET_KEY for another instance looks like that)',
+      options.yes,
     );
   }
   const progress = createProgressReporter(ctx.io);
