@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import type { Db } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/db';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
@@ -9,11 +9,14 @@ import { requestId } from './logger.ts';
 import clerkAuth from './plugins/clerk-auth.plugin.ts';
 import database from './plugins/database.plugin.ts';
 import errorHandler from './plugins/error-handler.plugin.ts';
+import metrics from './plugins/metrics.plugin.ts';
 import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
+import reconcileScheduler from './reconcile/reconcile-scheduler.plugin.ts';
 import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
+import metricsRoute from './routes/metrics.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
 import { registerSharedSchemas } from './schemas.ts';
@@ -34,6 +37,8 @@ export interface BuildAppOptions {
   db: Db;
   /** Fastify logger options (see loggerOptions); default: no logging. */
   logger?: FastifyServerOptions['logger'];
+  /** The database pool's connection counts, for the metrics (DatabaseHandle.poolStats). */
+  poolStats?: () => PoolStats | null;
   /** Timeouts of the listening server (server.ts passes SERVER_TIMEOUTS); `inject()` has none. */
   timeouts?: ServerTimeouts;
 }
@@ -62,6 +67,7 @@ export async function buildApp({
   config,
   db,
   logger = false,
+  poolStats,
   timeouts,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
@@ -86,12 +92,15 @@ export async function buildApp({
     clientErrorHandler: answerClientError,
   };
   const app: FastifyInstance = Fastify(options);
-  await app.register(usersyncApp, { config, db });
+  await app.register(usersyncApp, { config, db, poolStats });
   return app;
 }
 
 /** The app as a plugin, for embedding into another Fastify instance. */
-export async function usersyncApp(app: FastifyInstance, { config, db }: { config: AppConfig; db: Db }) {
+export async function usersyncApp(
+  app: FastifyInstance,
+  { config, db, poolStats }: { config: AppConfig; db: Db; poolStats?: BuildAppOptions['poolStats'] },
+) {
   // While closing, answers to requests already in flight end their keep-alive connection, so the
   // server can finish closing as soon as they are done instead of waiting out the keep-alive timeout.
   let closing = false;
@@ -118,12 +127,19 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   registerSharedSchemas(app);
   await app.register(errorHandler);
   await app.register(database, { db });
+  await app.register(metrics, { poolStats });
   await app.register(security, {
     webOrigins: config.webOrigins,
     publishableKey: config.clerk.publishableKey,
   });
 
-  await app.register(healthRoute, { prefix: '/api' });
+  await app.register(healthRoute, { prefix: '/api', staleAfterMs: config.staleAfterMs });
+  await app.register(metricsRoute, { prefix: '/api', metrics: config.metrics });
+  await app.register(reconcileScheduler, {
+    reconcile: config.reconcile,
+    clerk: config.clerk,
+    sync: config.sync,
+  });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,

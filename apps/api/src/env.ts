@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
+import { parseDuration } from '@usersync/core/reconcile-runs';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { type AppConfig, CLERK_API_URL_DEFAULT, frontendApiHostFromPublishableKey } from './config.ts';
+import { parseReconcileSchedule } from './reconcile/reconcile-schedule.ts';
 
 // The one place that reads process.env. Every variable is checked here, once, at start.
 
@@ -118,6 +120,20 @@ const schemas = {
     return /^\d+$/.test(value) ? Number(value) : value;
   }),
   MIGRATE_ON_START: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  METRICS_TOKEN: nonEmpty.min(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 32)' }),
+  METRICS_PUBLIC: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  RECONCILE_SCHEDULE: nonEmpty.transform((value, ctx) => {
+    const parsed = parseReconcileSchedule(value);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    return typeof parsed === 'string' ? [] : parsed;
+  }),
+  RECONCILE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000),
+  RECONCILE_PAGE_SIZE: z.coerce.number().int().min(1).max(500),
+  STALE_AFTER: nonEmpty.transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 6h or 1d' });
+    return ms ?? 0;
+  }),
 } satisfies Record<string, z.ZodType>;
 
 type Name = keyof typeof schemas;
@@ -201,6 +217,23 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     }
   }
 
+  const metricsToken = read('METRICS_TOKEN') ?? null;
+  const metricsPublic = read('METRICS_PUBLIC') ?? !production;
+  if (production && !metricsToken && !metricsPublic && !problems.some((p) => p.startsWith('METRICS_'))) {
+    notes.push(
+      'METRICS_TOKEN is not set: GET /api/metrics answers 403. Set METRICS_TOKEN (Prometheus sends it as a Bearer token), or METRICS_PUBLIC=true when the network already keeps it private.',
+    );
+  }
+  const reconcileSchedule = read('RECONCILE_SCHEDULE') ?? [];
+  if (
+    reconcileSchedule.length > 0 &&
+    !clerk.secretKey &&
+    !problems.some((p) => p.startsWith('CLERK_SECRET_KEY'))
+  ) {
+    problems.push(
+      "RECONCILE_SCHEDULE: needs CLERK_SECRET_KEY (the scheduled reconcile reads Clerk's Backend API)",
+    );
+  }
   const trustProxy = read('TRUST_PROXY') ?? false;
   if (trustProxy === true) {
     notes.push(
@@ -231,6 +264,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE') ?? 120,
     trustProxy,
     clerkTimeoutMs: 10_000,
+    metrics: { token: metricsToken, public: metricsPublic },
+    reconcile: {
+      schedule: reconcileSchedule,
+      requestsPer10s: read('RECONCILE_RATE_LIMIT') ?? null,
+      pageSize: read('RECONCILE_PAGE_SIZE') ?? 500,
+    },
+    staleAfterMs: read('STALE_AFTER') ?? 60 * 60_000,
   };
   return { config, problems, notes, missingClerk };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/db';
 import {
   type ClerkSessionSigner,
   createClerkSessionSigner,
@@ -54,6 +54,9 @@ export function testConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig> =
     rateLimitPerMinute: 10_000,
     trustProxy: false,
     clerkTimeoutMs: 5_000,
+    metrics: { token: null, public: true },
+    reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
+    staleAfterMs: 60 * 60_000,
     ...overrides,
   };
 }
@@ -67,12 +70,13 @@ export interface TestApp {
 export async function buildTestApp(
   db: Db,
   clerk: ClerkStandIns,
-  options: { config?: Partial<AppConfig>; captureLogs?: boolean } = {},
+  options: { config?: Partial<AppConfig>; captureLogs?: boolean; poolStats?: () => PoolStats | null } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const app = await buildApp({
     config: testConfig(clerk, options.config),
     db,
+    poolStats: options.poolStats,
     logger: options.captureLogs
       ? loggerOptions({ level: 'trace', stream: { write: (line) => void logs.push(line) } })
       : false,

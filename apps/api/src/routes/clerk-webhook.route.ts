@@ -74,6 +74,7 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       const svixTimestamp = header(request.headers['svix-timestamp']);
       const svixSignature = header(request.headers['svix-signature']);
       if (!svixId || !svixTimestamp || !svixSignature) {
+        fastify.metrics.delivery(null, 'rejected', 0);
         throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
       }
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -87,13 +88,16 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'verification failed';
         request.log.warn({ svixId, outcome: 'rejected', reason }, 'clerk webhook: signature check failed');
+        fastify.metrics.delivery(null, 'rejected', 0);
         throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
       }
 
+      const received = performance.now();
       let result: Awaited<ReturnType<typeof applyClerkEvent>>;
       try {
         result = await applyClerkEvent(fastify.db, { svixId, body: raw }, options.sync);
       } catch (error) {
+        fastify.metrics.delivery(null, 'failed', (performance.now() - received) / 1000);
         if (isDatabaseUnavailableError(error)) {
           request.log.error({ svixId, outcome: 'failed', err: error }, 'clerk webhook: database unavailable');
           throw serviceUnavailable(
@@ -109,6 +113,7 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       const { status, type, clerkUserId } = result;
       // Core caps what it reads (type, ids); the reason lists one line per problem, so cap it here too.
       const reason = result.reason === undefined ? undefined : capText(result.reason, 500);
+      fastify.metrics.delivery(type, status, (performance.now() - received) / 1000, result.eventTimestamp);
       // One line per delivery, written with the response (status code and time included).
       request.logLine = {
         msg: 'clerk webhook delivery',

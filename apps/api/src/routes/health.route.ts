@@ -1,17 +1,42 @@
+import { readSyncHealth } from '@usersync/core/sync-health';
 import { countUsers } from '@usersync/core/users';
-import { lastWebhookAt } from '@usersync/core/webhook-events';
 import type { FastifyPluginAsync } from 'fastify';
 
 const healthSchema = {
   type: 'object',
-  required: ['status', 'database', 'users', 'lastWebhookAt'],
+  required: ['status', 'database', 'users', 'lastWebhookAt', 'sync'],
   properties: {
     status: { type: 'string', enum: ['ok', 'error'] },
     database: { type: 'string', enum: ['up', 'down'] },
     users: { type: ['integer', 'null'], description: 'Active users (refreshed at most every 15 s)' },
     lastWebhookAt: { type: ['string', 'null'], format: 'date-time' },
+    sync: {
+      description:
+        'Whether webhooks keep the table in step (docs/observability.md); null when the database is down',
+      type: ['object', 'null'],
+      required: ['status', 'reasons'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'degraded'] },
+        reasons: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string', enum: ['deliveries_failed', 'reconcile_drift', 'webhooks_silent'] },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;
+
+export interface HealthRouteOptions {
+  /** STALE_AFTER: see readSyncHealth. */
+  staleAfterMs: number;
+}
 
 /**
  * Counting users is a full scan on a large table, and load balancers ask every few seconds per replica:
@@ -19,8 +44,12 @@ const healthSchema = {
  */
 export const USERS_COUNT_TTL_MS = 15_000;
 
-/** GET /api/health: 200 when the database answers, 503 when it does not (for load balancers). */
-const healthRoute: FastifyPluginAsync = async (fastify) => {
+/**
+ * GET /api/health: 200 when the database answers, 503 when it does not (for load balancers: `status`
+ * is only about this replica being able to serve). `sync` tells whether the sync itself is healthy;
+ * a degraded sync still answers 200.
+ */
+const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (fastify, { staleAfterMs }) => {
   let counted: { users: number; at: number } | null = null;
   const activeUsers = async () => {
     if (counted && Date.now() - counted.at < USERS_COUNT_TTL_MS) return counted.users;
@@ -38,14 +67,23 @@ const healthRoute: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       try {
-        const [users, last] = await Promise.all([activeUsers(), lastWebhookAt(fastify.db)]);
-        return { status: 'ok', database: 'up', users, lastWebhookAt: last?.toISOString() ?? null };
+        const [users, sync] = await Promise.all([
+          activeUsers(),
+          readSyncHealth(fastify.db, { staleAfterMs }),
+        ]);
+        return {
+          status: 'ok',
+          database: 'up',
+          users,
+          lastWebhookAt: sync.lastDeliveryAt?.toISOString() ?? null,
+          sync: { status: sync.status, reasons: sync.reasons },
+        };
       } catch (error) {
         request.log.warn({ err: error }, 'health check: database did not answer');
         return reply
           .code(503)
           .header('retry-after', '5')
-          .send({ status: 'error', database: 'down', users: null, lastWebhookAt: null });
+          .send({ status: 'error', database: 'down', users: null, lastWebhookAt: null, sync: null });
       }
     },
   );

@@ -33,6 +33,9 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
       rateLimitPerMinute: 10_000,
       trustProxy: false,
       clerkTimeoutMs: 5_000,
+      metrics: { token: null, public: true },
+      reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
+      staleAfterMs: 60 * 60_000,
     };
     app = await buildApp({ config, db: use().db });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });

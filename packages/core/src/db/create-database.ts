@@ -18,6 +18,16 @@ export interface DatabaseHandle {
   /** Where the data lives, for log lines: the host/database of a URL (no password), or a folder. */
   description: string;
   close(): Promise<void>;
+  /** Connections of the Postgres pool right now; null for PGlite (one in-process connection). */
+  poolStats(): PoolStats | null;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or checked out). */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection because every connection is checked out. */
+  waiting: number;
 }
 
 /**
@@ -125,7 +135,13 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
       const result = await pool.query({ name: statement.name, text: statement.text, values });
       return result.rows;
     });
-    return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      description: describeDatabaseUrl(config.url),
+      close: () => db.destroy(),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   let release = () => {};
   if (config.dataDir) {
@@ -144,6 +160,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     db,
     kind: 'pglite',
     description: config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory',
+    poolStats: () => null,
     close: async () => {
       try {
         await db.destroy();

@@ -43,6 +43,11 @@ export interface ReconcileOptions extends SyncOptions {
   apply?: boolean;
   /** With apply: mark active users that Clerk does not know as inactive (never deleted). */
   deactivateMissing?: boolean;
+  /**
+   * The source lists only some users (updated since a watermark): compare and write those, skip the
+   * database walk for users Clerk lacks and the wrong-instance guard, which need the whole listing.
+   */
+  incremental?: boolean;
   /** With apply: go ahead even when the wrong-instance guard trips. */
   force?: boolean;
   /** Share of active database users unknown to Clerk above which apply is refused. Default 0.5. */
@@ -210,6 +215,12 @@ export async function reconcileUsers(
     refused,
     clerkPasses: passes,
   });
+
+  if (options.incremental) {
+    const result = await pass(apply ? 'apply' : 'compare');
+    const notScanned = { databaseUsers: 0, missing: 0, deactivated: 0, foundInClerk: 0 };
+    return summary(apply ? 'apply' : 'dry-run', result, notScanned, guardFor(0, 0), false);
+  }
 
   if (!apply || (!force && (await hasActiveUsers(db)))) {
     const planned = await pass('compare');

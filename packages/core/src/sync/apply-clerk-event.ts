@@ -32,6 +32,8 @@ export interface ApplyResult {
   reason?: string;
   /** Our users.id, when a row was written or read. */
   userId?: string;
+  /** The event's own `timestamp` (ms, when Clerk emitted it), when the envelope carried one. */
+  eventTimestamp?: number;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function applyClerkEvents(
 
 interface PreparedDelivery {
   record: DeliveryRecord;
-  result: Pick<ApplyResult, 'svixId' | 'type' | 'clerkUserId'>;
+  result: Pick<ApplyResult, 'svixId' | 'type' | 'clerkUserId' | 'eventTimestamp'>;
 }
 
 // The API passes the same options object with every delivery: serialise it once.
@@ -160,7 +162,13 @@ async function runDeliveries(
 function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
   const parsed = parseDelivery(delivery.body);
   const type = parsed.envelope?.type ?? null;
-  const result = { svixId: delivery.svixId, type, clerkUserId: parsed.clerkUserId };
+  const timestamp = parsed.envelope?.timestamp;
+  const result = {
+    svixId: delivery.svixId,
+    type,
+    clerkUserId: parsed.clerkUserId,
+    ...(timestamp !== undefined && { eventTimestamp: timestamp }),
+  };
   const record: DeliveryRecord = {
     svix_id: delivery.svixId,
     source: delivery.source ?? 'clerk',
