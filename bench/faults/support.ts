@@ -19,13 +19,14 @@ export interface ApiUnderTest extends ApiProcess {
 export async function startApi(
   databaseUrl: string,
   name: string,
-  options: { secret?: string; env?: Record<string, string> } = {},
+  options: { secret?: string; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<ApiUnderTest> {
   const secret = options.secret ?? testWebhookSecret();
   const keys = testClerkKeys();
   const api = await startApiProcess({
     logDir: scratchDir(),
     name,
+    ...(options.nodeArgs && { nodeArgs: options.nodeArgs }),
     env: {
       DATABASE_URL: databaseUrl,
       CLERK_WEBHOOK_SIGNING_SECRET: secret,

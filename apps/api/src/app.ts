@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import type { Db } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/db';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
@@ -9,13 +9,26 @@ import { requestId } from './logger.ts';
 import clerkAuth from './plugins/clerk-auth.plugin.ts';
 import database from './plugins/database.plugin.ts';
 import errorHandler from './plugins/error-handler.plugin.ts';
+import metrics from './plugins/metrics.plugin.ts';
 import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
+import reconcileScheduler from './reconcile/reconcile-scheduler.plugin.ts';
 import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
+import metricsRoute from './routes/metrics.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set by a route that describes its own request (the webhook: svix-id, type, outcome): the one
+     * `info` line written when the response is sent then carries this message and these fields.
+     */
+    logLine: { msg: string; fields: Record<string, unknown> } | null;
+  }
+}
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -23,6 +36,8 @@ export interface BuildAppOptions {
   db: Db;
   /** Fastify logger options (see loggerOptions); default: no logging. */
   logger?: FastifyServerOptions['logger'];
+  /** The database pool's connection counts, for the metrics (DatabaseHandle.poolStats). */
+  poolStats?: () => PoolStats | null;
   /** Timeouts of the listening server (server.ts passes SERVER_TIMEOUTS); `inject()` has none. */
   timeouts?: ServerTimeouts;
 }
@@ -51,6 +66,7 @@ export async function buildApp({
   config,
   db,
   logger = false,
+  poolStats,
   timeouts,
 }: BuildAppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
@@ -75,22 +91,32 @@ export async function buildApp({
     clientErrorHandler: answerClientError,
   };
   const app: FastifyInstance = Fastify(options);
-  await app.register(usersyncApp, { config, db });
+  await app.register(usersyncApp, { config, db, poolStats });
   return app;
 }
 
 /** The app as a plugin, for embedding into another Fastify instance. */
-export async function usersyncApp(app: FastifyInstance, { config, db }: { config: AppConfig; db: Db }) {
+export async function usersyncApp(
+  app: FastifyInstance,
+  { config, db, poolStats }: { config: AppConfig; db: Db; poolStats?: BuildAppOptions['poolStats'] },
+) {
   // While closing, answers to requests already in flight end their keep-alive connection, so the
   // server can finish closing as soon as they are done instead of waiting out the keep-alive timeout.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.decorateRequest('logLine', null);
   app.addHook('onResponse', async (request, reply) => {
+    const line = request.logLine;
     request.log.info(
-      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
+      {
+        req: request,
+        res: { statusCode: reply.statusCode },
+        responseTime: reply.elapsedTime,
+        ...line?.fields,
+      },
+      line?.msg ?? 'request completed',
     );
   });
   app.addHook('onSend', async (request, reply) => {
@@ -99,12 +125,19 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   });
   await app.register(errorHandler);
   await app.register(database, { db });
+  await app.register(metrics, { poolStats });
   await app.register(security, {
     webOrigins: config.webOrigins,
     publishableKey: config.clerk.publishableKey,
   });
 
-  await app.register(healthRoute, { prefix: '/api' });
+  await app.register(healthRoute, { prefix: '/api', staleAfterMs: config.staleAfterMs });
+  await app.register(metricsRoute, { prefix: '/api', metrics: config.metrics });
+  await app.register(reconcileScheduler, {
+    reconcile: config.reconcile,
+    clerk: config.clerk,
+    sync: config.sync,
+  });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,

@@ -23,4 +23,23 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Give up on a Clerk Backend API call after this long (answer 503). */
   clerkTimeoutMs: number;
+  /** GET /api/metrics: token null = no Bearer check; then open only when `public`. */
+  metrics: { token: string | null; public: boolean };
+  /** Scheduled reconcile inside the API (RECONCILE_SCHEDULE); an empty schedule is off. */
+  reconcile: ReconcileConfig;
+  /** /api/health: no delivery for this long while users were created by fallback syncs is degraded. */
+  staleAfterMs: number;
+}
+
+export interface ReconcileConfig {
+  schedule: ReconcileScheduleEntry[];
+  /** Backend API requests per 10 s the scheduled reconcile may make; null: half of Clerk's instance limit. */
+  requestsPer10s: number | null;
+  /** Users per Backend API page (Clerk allows 1-500). */
+  pageSize: number;
+}
+
+export interface ReconcileScheduleEntry {
+  kind: 'full' | 'incremental';
+  everyMs: number;
 }

@@ -43,7 +43,13 @@ describe('database outage', () => {
 
     const health = await app.inject({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(503);
-    expect(health.json()).toEqual({ status: 'error', database: 'down', users: null, lastWebhookAt: null });
+    expect(health.json()).toEqual({
+      status: 'error',
+      database: 'down',
+      users: null,
+      lastWebhookAt: null,
+      sync: null,
+    });
 
     // Deliveries Svix will retry: the same svix-id and body, signed afresh each time.
     const failed = [

@@ -13,6 +13,7 @@ const complete = {
   CLERK_WEBHOOK_SIGNING_SECRET: testWebhookSecret(),
   CLERK_JWT_KEY: signer.publicKeyPem,
   WEB_ORIGIN: 'https://app.example.com',
+  METRICS_TOKEN: 'a-metrics-token-of-some-length',
 };
 
 describe('readEnv', () => {
@@ -38,8 +39,68 @@ describe('readEnv', () => {
       sync: { deleteMode: 'soft', defaultRole: 'member' },
       rateLimitPerMinute: 120,
       trustProxy: false,
+      metrics: { token: complete.METRICS_TOKEN, public: false },
+      reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
+      staleAfterMs: 60 * 60_000,
     });
     expect(config.webDistDir).toMatch(/apps\/web\/dist$/);
+  });
+
+  it('keeps /api/metrics closed in production without METRICS_TOKEN unless METRICS_PUBLIC=true, and says so', () => {
+    const { METRICS_TOKEN: _, ...withoutToken } = complete;
+    const closed = readEnv(withoutToken);
+    expect(closed.problems).toEqual([]);
+    expect(closed.config.metrics).toEqual({ token: null, public: false });
+    expect(closed.notes.join('\n')).toMatch(/METRICS_TOKEN is not set: GET \/api\/metrics answers 403/);
+    const open = readEnv({ ...withoutToken, METRICS_PUBLIC: 'true' });
+    expect(open.config.metrics).toEqual({ token: null, public: true });
+    expect(open.notes).toEqual([]);
+    expect(readEnv({ ...complete, METRICS_TOKEN: 'short' }).problems).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN: must be at least 16 characters/),
+    ]);
+    // Development serves metrics without a token.
+    expect(readEnv({ DATA_DIR: '/tmp/usersync-env-test' }).config.metrics).toEqual({
+      token: null,
+      public: true,
+    });
+  });
+
+  it('parses RECONCILE_SCHEDULE, STALE_AFTER and the reconcile limits, naming what is wrong', () => {
+    const { config, problems } = readEnv({
+      ...complete,
+      RECONCILE_SCHEDULE: 'incremental=15m, full=24h',
+      RECONCILE_RATE_LIMIT: '40',
+      RECONCILE_PAGE_SIZE: '100',
+      STALE_AFTER: '6h',
+    });
+    expect(problems).toEqual([]);
+    expect(config.reconcile).toEqual({
+      schedule: [
+        { kind: 'incremental', everyMs: 15 * 60_000 },
+        { kind: 'full', everyMs: 24 * 3_600_000 },
+      ],
+      requestsPer10s: 40,
+      pageSize: 100,
+    });
+    expect(config.staleAfterMs).toBe(6 * 3_600_000);
+    expect(readEnv({ ...complete, RECONCILE_SCHEDULE: 'off' }).config.reconcile.schedule).toEqual([]);
+    const bad = readEnv({
+      ...complete,
+      RECONCILE_SCHEDULE: 'incremental=15 minutes',
+      RECONCILE_PAGE_SIZE: '501',
+      STALE_AFTER: 'soon',
+    });
+    expect(bad.problems.map((p) => p.split(':')[0])).toEqual([
+      'RECONCILE_SCHEDULE',
+      'RECONCILE_PAGE_SIZE',
+      'STALE_AFTER',
+    ]);
+    expect(readEnv({ ...complete, RECONCILE_SCHEDULE: 'full=1h,full=2h' }).problems).toEqual([
+      'RECONCILE_SCHEDULE: full is given twice',
+    ]);
+    expect(
+      readEnv({ DATA_DIR: '/tmp/usersync-env-test', RECONCILE_SCHEDULE: 'full=24h' }).problems,
+    ).toContainEqual(expect.stringMatching(/^RECONCILE_SCHEDULE: needs CLERK_SECRET_KEY/));
   });
 
   it('lists every missing production value at once', () => {

@@ -11,6 +11,7 @@ import {
 import type { DatabaseConfig } from '@usersync/core/db';
 import { findRepoRoot } from '@usersync/core/repo-root';
 import type { AppConfig } from './config.ts';
+import { parseReconcileSchedule } from './reconcile/reconcile-schedule.ts';
 
 // The one place in the API that reads process.env: the shared rules (@usersync/config) plus what only
 // the server reads. Every variable is checked here, once, at start.
@@ -92,6 +93,22 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     }
   }
 
+  const metricsToken = r.read('METRICS_TOKEN') ?? null;
+  const metricsPublic = r.read('METRICS_PUBLIC') ?? !production;
+  if (production && !metricsToken && !metricsPublic && !r.problems.some((p) => p.startsWith('METRICS_'))) {
+    notes.push(
+      'METRICS_TOKEN is not set: GET /api/metrics answers 403. Set METRICS_TOKEN (Prometheus sends it as a Bearer token), or METRICS_PUBLIC=true when the network already keeps it private.',
+    );
+  }
+  const scheduleText = r.read('RECONCILE_SCHEDULE');
+  const parsedSchedule = scheduleText === undefined ? [] : parseReconcileSchedule(scheduleText);
+  if (typeof parsedSchedule === 'string') r.problems.push(`RECONCILE_SCHEDULE: ${parsedSchedule}`);
+  const reconcileSchedule = typeof parsedSchedule === 'string' ? [] : parsedSchedule;
+  if (reconcileSchedule.length > 0 && !clerk.secretKey && !r.hasProblem('CLERK_SECRET_KEY')) {
+    r.problems.push(
+      "RECONCILE_SCHEDULE: needs CLERK_SECRET_KEY (the scheduled reconcile reads Clerk's Backend API)",
+    );
+  }
   const trustProxy = r.read('TRUST_PROXY') ?? false;
   if (trustProxy === true) {
     notes.push(
@@ -119,6 +136,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     rateLimitPerMinute: r.read('RATE_LIMIT_PER_MINUTE') ?? 120,
     trustProxy,
     clerkTimeoutMs: 10_000,
+    metrics: { token: metricsToken, public: metricsPublic },
+    reconcile: {
+      schedule: reconcileSchedule,
+      requestsPer10s: r.read('RECONCILE_RATE_LIMIT') ?? null,
+      pageSize: r.read('RECONCILE_PAGE_SIZE') ?? 500,
+    },
+    staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
   };
   return { config, problems: r.problems, notes, missingClerk };
 }

@@ -37,7 +37,13 @@ try {
   process.exit(1);
 }
 limitOutboundHttp(config.clerkTimeoutMs);
-const app = await buildApp({ config, db: database.db, logger, timeouts: SERVER_TIMEOUTS });
+const app = await buildApp({
+  config,
+  db: database.db,
+  logger,
+  timeouts: SERVER_TIMEOUTS,
+  poolStats: database.poolStats,
+});
 const log = app.log;
 
 if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');

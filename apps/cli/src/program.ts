@@ -1,11 +1,12 @@
+import { describeClerkError } from '@usersync/core/clerk-backend';
 import { isDatabaseUnavailableError } from '@usersync/core/db';
 import { MigrationFailedError } from '@usersync/core/migrations';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { describeClerkError } from './clerk/clerk-backend-user-source.ts';
 import type { CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { reconcileCommand } from './commands/reconcile.command.ts';
+import { reconcileRunsCommand } from './commands/reconcile-runs.command.ts';
 import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
@@ -114,16 +115,20 @@ Configuration (environment or .env at the repository root):
     .addOption(json())
     .action(run((options) => webhookPruneCommand(ctx, options)));
 
-  program
+  const reconcile = program
     .command('reconcile')
     .alias('backfill')
-    .summary('compare Clerk with the database; --apply repairs it')
+    .summary('compare Clerk with the database; --apply repairs it; `reconcile runs`')
     .description(
       'Compare every Clerk user (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
     )
     .option('--apply', 'write the differences (create, update, reactivate)')
     .option('--deactivate-missing', 'with --apply: mark active users that Clerk does not have as inactive')
     .option('--force', 'with --apply: go ahead even when most database users are unknown to Clerk')
+    .option(
+      '--since <when>',
+      "incremental: only users updated since <ISO date | duration (15m, 6h, 7d) | last> (the last applied run's watermark)",
+    )
     .option('--yes', 'do not ask before --apply --deactivate-missing --force (needed without a terminal)')
     .addOption(json())
     .addHelpText(
@@ -135,14 +140,30 @@ that is what a CLERK_SECRET_KEY for another Clerk instance looks like.
 Examples:
   pnpm usersync reconcile                      # dry run: what would change
   pnpm usersync reconcile --apply              # adopt existing Clerk users / repair after an outage
-  pnpm usersync reconcile --apply --deactivate-missing --json`,
+  pnpm usersync reconcile --apply --deactivate-missing --json
+  pnpm usersync reconcile --apply --since last   # incremental: users updated since the last applied run
+  pnpm usersync reconcile runs                   # the last runs (CLI and scheduled)
+
+Every run is recorded in the reconcile_runs table; one run at a time per database.`,
     )
     .action(async (options) => {
       if (options.deactivateMissing && !options.apply) {
         throw new CliError('--deactivate-missing only makes sense with --apply', EXIT.usage);
       }
+      if (options.deactivateMissing && options.since !== undefined) {
+        throw new CliError(
+          '--deactivate-missing needs a full run: an incremental run (--since) does not list every user',
+          EXIT.usage,
+        );
+      }
       setExitCode((await reconcileCommand(ctx, options)).exitCode);
     });
+  reconcile
+    .command('runs')
+    .description('List the newest reconcile runs (CLI and scheduled) from the reconcile_runs table')
+    .option('--limit <n>', 'at most this many (1-1000, default 20)', parseWholeNumber)
+    .addOption(json())
+    .action(run((options) => reconcileRunsCommand(ctx, options)));
 
   const invite = program
     .command('invite')

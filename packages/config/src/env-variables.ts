@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { parseDuration } from '@usersync/core/reconcile-runs';
 import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
 
@@ -64,6 +65,17 @@ export const ENV_VARIABLES = {
     return /^\d+$/.test(value) ? Number(value) : value;
   }),
   MIGRATE_ON_START: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  METRICS_TOKEN: nonEmpty.min(16, { message: 'must be at least 16 characters (e.g. openssl rand -hex 32)' }),
+  METRICS_PUBLIC: z.enum(['true', 'false']).transform((value) => value === 'true'),
+  /** `incremental=15m,full=24h` or `off`: the API parses the entries (apps/api/src/reconcile/reconcile-schedule.ts). */
+  RECONCILE_SCHEDULE: nonEmpty,
+  RECONCILE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000),
+  RECONCILE_PAGE_SIZE: z.coerce.number().int().min(1).max(500),
+  STALE_AFTER: nonEmpty.transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 6h or 1d' });
+    return ms ?? 0;
+  }),
 } satisfies Record<string, z.ZodType>;
 
 export type EnvName = keyof typeof ENV_VARIABLES;

@@ -32,6 +32,21 @@ describe('fake Clerk Backend API, read through @clerk/backend', () => {
     expect(page.data.map((u) => u.id)).toEqual(['user_5', 'user_6']);
   });
 
+  it('honours order_by on updated_at and created_at, and refuses an unknown one', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    // user_2 was updated last: newest update first puts it at the front.
+    api.users.set('user_2', { ...api.users.get('user_2'), updated_at: 1_800_000_000_000 });
+    const byUpdate = await clerk.users.getUserList({ limit: 3, orderBy: '-updated_at' });
+    expect(byUpdate.data.map((u) => u.id)).toEqual(['user_2', 'user_6', 'user_5']);
+    const oldest = await clerk.users.getUserList({ limit: 2, orderBy: '+created_at' });
+    expect(oldest.data.map((u) => u.id)).toEqual(['user_0', 'user_1']);
+    await expect(
+      clerk.users.getUserList({ limit: 2, orderBy: '-email' as '-created_at' }),
+    ).rejects.toMatchObject({
+      status: 422,
+    });
+  });
+
   it('answers 404 for an unknown user and 401 for a wrong key, as Clerk errors', async () => {
     const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
     await expect(clerk.users.getUser('user_missing')).rejects.toMatchObject({ status: 404 });

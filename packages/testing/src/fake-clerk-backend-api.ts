@@ -34,7 +34,7 @@ export interface FakeClerkBackendApi {
 
 /**
  * A local HTTP server that answers the Clerk Backend API calls usersync makes, with Clerk's shapes:
- * `GET /v1/users/{id}`, `GET /v1/users?limit&offset`, `GET /v1/users/count`, `GET /v1/jwks`. Every
+ * `GET /v1/users/{id}`, `GET /v1/users?limit&offset&order_by`, `GET /v1/users/count`, `GET /v1/jwks`. Every
  * request is counted in `requests`, also those it does not serve (e.g. `POST /v1/api_keys/verify`, which
  * the API must never send). Errors use Clerk's
  * `{ errors: [...], clerk_trace_id }` body; 429s carry `Retry-After`.
@@ -86,8 +86,8 @@ export async function startFakeClerkBackendApi(
       if (!Number.isInteger(limit) || limit < 1 || limit > 500 || !Number.isInteger(offset) || offset < 0) {
         return sendError(res, 422, 'form_param_value_invalid', 'limit must be 1-500 and offset >= 0');
       }
-      const all = [...users.values()];
-      if (url.searchParams.get('order_by') === '-created_at') all.reverse();
+      const all = ordered([...users.values()], url.searchParams.get('order_by'));
+      if (!all) return sendError(res, 422, 'form_param_value_invalid', 'order_by is not supported');
       return sendJson(res, 200, all.slice(offset, offset + limit));
     }
     const match = /^\/v1\/users\/([^/]+)$/.exec(path);
@@ -114,6 +114,19 @@ export async function startFakeClerkBackendApi(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Clerk's `order_by` for the user list: `created_at` or `updated_at`, `+` ascending (default) or `-`
+ * descending. Without it, Clerk lists newest first; this stand-in keeps insertion order, as before.
+ */
+function ordered(all: Array<Record<string, unknown>>, orderBy: string | null) {
+  if (orderBy === null) return all;
+  const match = /^([+-]?)(created_at|updated_at)$/.exec(orderBy);
+  if (!match) return null;
+  const field = match[2] as string;
+  const direction = match[1] === '-' ? -1 : 1;
+  return all.sort((a, b) => direction * (Number(a[field]) - Number(b[field])));
 }
 
 // Clerk's SDK parses a body as JSON only when content-type is exactly `application/json`.

@@ -60,10 +60,23 @@ export default fp<UserProvisioningOptions>(
       let raw: unknown;
       try {
         raw = (await withTimeout(clerk.users.getUser(clerkUserId), options.clerkTimeoutMs)).raw;
+        fastify.metrics.clerkRequest('get_user', 200);
       } catch (error) {
-        throw clerkFailure(error, clerkUserId, log);
+        const failure = clerkFailure(error, clerkUserId, log);
+        fastify.metrics.clerkRequest('get_user', isClerkAPIResponseError(error) ? error.status : null);
+        fastify.metrics.fallbackSync(
+          failure.statusCode === 410
+            ? 'gone'
+            : failure.code === 'clerk_rate_limited'
+              ? 'clerk_rate_limited'
+              : 'clerk_unavailable',
+        );
+        throw failure;
       }
-      if (!raw) throw serviceUnavailable('Clerk returned no user data; try again', 5, 'clerk_unavailable');
+      if (!raw) {
+        fastify.metrics.fallbackSync('clerk_unavailable');
+        throw serviceUnavailable('Clerk returned no user data; try again', 5, 'clerk_unavailable');
+      }
       // Defence in depth: write only the user the session is about, whatever the Backend API answered.
       const answeredId = (raw as { id?: unknown }).id;
       if (answeredId !== clerkUserId) {
@@ -83,6 +96,7 @@ export default fp<UserProvisioningOptions>(
         ({ outcome } = await syncUserFromClerk(db, raw, options.sync));
       } catch (error) {
         if (error instanceof InvalidClerkUserError) {
+          fastify.metrics.fallbackSync('invalid');
           log.error({ clerkUserId, reason: error.message }, 'Clerk returned a user we cannot store');
           throw new ApiError(502, 'Clerk returned a user record that cannot be stored', {
             code: 'clerk_user_invalid',
@@ -92,8 +106,12 @@ export default fp<UserProvisioningOptions>(
       }
       const status = callerStatus(outcome);
       const user = status === null ? null : await findUserByClerkId(db, clerkUserId);
-      if (status === null || !user || user.deleted_at) throw gone();
+      if (status === null || !user || user.deleted_at) {
+        fastify.metrics.fallbackSync('gone');
+        throw gone();
+      }
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
+      fastify.metrics.fallbackSync(status);
       return { status, user };
     }
 
@@ -151,7 +169,7 @@ export default fp<UserProvisioningOptions>(
       request.caller = await ensure(request.clerkUserId, request.log);
     });
   },
-  { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth'] },
+  { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth', 'metrics'] },
 );
 
 /** What the caller is told after a read from Clerk; null: the user is deleted (410). */

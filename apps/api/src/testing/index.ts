@@ -1,4 +1,4 @@
-import type { Db } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/db';
 import type { ClerkStandIns } from '@usersync/testing/clerk';
 import { signSvixDelivery } from '@usersync/testing/svix';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -29,6 +29,9 @@ export function testAppConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig
     rateLimitPerMinute: 10_000,
     trustProxy: false,
     clerkTimeoutMs: 5_000,
+    metrics: { token: null, public: true },
+    reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
+    staleAfterMs: 60 * 60_000,
     ...overrides,
   };
 }
@@ -42,12 +45,13 @@ export interface TestApp {
 export async function buildTestApp(
   db: Db,
   clerk: ClerkStandIns,
-  options: { config?: Partial<AppConfig>; captureLogs?: boolean } = {},
+  options: { config?: Partial<AppConfig>; captureLogs?: boolean; poolStats?: () => PoolStats | null } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const app = await buildApp({
     config: testAppConfig(clerk, options.config),
     db,
+    poolStats: options.poolStats,
     logger: options.captureLogs
       ? loggerOptions({ level: 'trace', stream: { write: (line) => void logs.push(line) } })
       : false,

@@ -1,15 +1,18 @@
+import { clerkBackendUserSource, type RetryPolicy } from '@usersync/core/clerk-backend';
+import type { ReconcileRunRow } from '@usersync/core/db';
 import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
-import { reconcileUsers } from '@usersync/core/reconcile';
-import { clerkBackendUserSource, type RetryPolicy } from '../clerk/clerk-backend-user-source.ts';
+import { parseSince, resolveSince, runRecordedReconcile } from '@usersync/core/reconcile-runs';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
 
 export interface ReconcileCommandOptions {
   apply?: boolean;
   deactivateMissing?: boolean;
   force?: boolean;
+  /** Incremental: `<ISO date|duration|last>`; only users updated since then are read. */
+  since?: string;
   /** --apply --deactivate-missing --force without asking. */
   yes?: boolean;
   json?: boolean;
@@ -20,6 +23,12 @@ export interface ReconcileCommandOptions {
 }
 
 export type ReconcileReport = ReconcileSummary & {
+  /** The reconcile_runs row this run wrote. */
+  runId: string;
+  kind: ReconcileRunRow['kind'];
+  /** Incremental: users updated at or after this instant were read. */
+  since: string | null;
+  driftFound: number;
   durationMs: number;
   usersPerSecond: number;
   database: string;
@@ -34,6 +43,13 @@ export async function reconcileCommand(
   ctx: CommandContext,
   options: ReconcileCommandOptions,
 ): Promise<{ exitCode: ExitCode; report: ReconcileReport }> {
+  const spec = options.since === undefined ? null : parseSince(options.since);
+  if (options.since !== undefined && !spec) {
+    throw new CliError(
+      `--since ${options.since}: use an ISO date (2026-11-30T12:00:00Z), a duration back from now (15m, 6h, 7d) or last`,
+      EXIT.usage,
+    );
+  }
   if (options.apply && options.deactivateMissing && options.force) {
     await confirmDestructive(
       ctx,
@@ -43,11 +59,13 @@ export async function reconcileCommand(
   }
   const progress = createProgressReporter(ctx.io);
   let retries = 0;
-  const source =
+  const secretKey = options.source ? '' : requireClerkSecretKey(ctx.config.clerk);
+  const sourceFor = (since: Date | null): ClerkUserSource =>
     options.source ??
     clerkBackendUserSource({
-      secretKey: requireClerkSecretKey(ctx.config.clerk),
+      secretKey,
       apiUrl: ctx.config.clerk.apiUrl,
+      since: since ?? undefined,
       retry: options.retry,
       onRetry: ({ status, waitMs }) => {
         retries += 1;
@@ -60,23 +78,45 @@ export async function reconcileCommand(
       },
     });
   const { db, description } = await ctx.database();
+  const since = spec ? await resolveSince(db, spec) : null;
+  if (spec && !since) {
+    throw new CliError(
+      '--since last: no reconcile run has been applied yet, so there is no watermark; run `usersync reconcile --apply` (a full run) first',
+      EXIT.usage,
+    );
+  }
   const started = performance.now();
   let summary: ReconcileSummary;
+  let run: ReconcileRunRow;
   try {
-    summary = await reconcileUsers(db, source, {
+    const result = await runRecordedReconcile(db, sourceFor, {
       ...ctx.config.sync,
+      trigger: 'cli',
+      kind: since ? 'incremental' : 'full',
+      since: since ?? undefined,
       apply: options.apply,
       deactivateMissing: options.deactivateMissing,
       force: options.force,
       signal: ctx.signal,
       onProgress: (p) => progress.update(p),
     });
+    if (result.outcome !== 'ran') {
+      throw new CliError(
+        'another reconcile run is in progress on this database (a scheduled one in the API, or another usersync); see `usersync reconcile runs`, and try again when it has finished',
+        EXIT.failure,
+      );
+    }
+    ({ summary, run } = result);
   } finally {
     progress.stop();
   }
   const durationMs = Math.round(performance.now() - started);
   const report: ReconcileReport = {
     ...summary,
+    runId: run.id,
+    kind: run.kind,
+    since: run.since?.toISOString() ?? null,
+    driftFound: run.drift_found,
     database: description,
     durationMs,
     usersPerSecond:
@@ -92,10 +132,11 @@ function printReport(ctx: CommandContext, r: ReconcileReport, options: Reconcile
     ctx.io.out(`  ${label.padEnd(20)}${String(value).padStart(8)}${note ? `  ${note}` : ''}`);
   const did = r.mode === 'apply' && !r.refused;
   ctx.io.out(
-    `${did ? 'Reconciled' : 'Compared'} Clerk with ${r.database}${did ? '' : ' (dry run: nothing written)'}`,
+    `${did ? 'Reconciled' : 'Compared'} Clerk with ${r.database}${did ? '' : ' (dry run: nothing written)'}` +
+      (r.since ? `: users updated since ${r.since}` : ''),
   );
-  out('Clerk users', r.clerkUsers);
-  out('Database users', r.databaseUsers, 'active');
+  out(r.since ? 'Clerk users updated' : 'Clerk users', r.clerkUsers);
+  if (!r.since) out('Database users', r.databaseUsers, 'active');
   out(did ? 'Created' : 'To create', r.counts.create);
   out(did ? 'Updated' : 'To update', r.counts.update);
   out('Unchanged', r.counts.unchanged);
@@ -105,15 +146,16 @@ function printReport(ctx: CommandContext, r: ReconcileReport, options: Reconcile
     out('Deleted here', r.counts.deletedInDatabase, 'deletion is final: kept deleted');
   if (r.counts.reactivate) out(did ? 'Reactivated' : 'To reactivate', r.counts.reactivate, 'back in Clerk');
   if (r.counts.invalid) out('Invalid in Clerk', r.counts.invalid, 'not stored; see below');
-  out(
-    'Not in Clerk',
-    r.missingFromClerk,
-    r.missingFromClerk === 0
-      ? ''
-      : did && options.deactivateMissing
-        ? `${r.deactivated} deactivated, ${r.missingButFoundInClerk} still in Clerk (kept)`
-        : 'kept active (--apply --deactivate-missing deactivates them)',
-  );
+  if (!r.since)
+    out(
+      'Not in Clerk',
+      r.missingFromClerk,
+      r.missingFromClerk === 0
+        ? ''
+        : did && options.deactivateMissing
+          ? `${r.deactivated} deactivated, ${r.missingButFoundInClerk} still in Clerk (kept)`
+          : 'kept active (--apply --deactivate-missing deactivates them)',
+    );
   for (const invalid of r.invalidUsers)
     ctx.io.out(`  invalid ${invalid.clerkId ?? '(no id)'}: ${invalid.reason}`);
   const share = `${Math.round(r.guard.unknownShare * 100)}% of active database users are not in Clerk`;
@@ -125,6 +167,9 @@ function printReport(ctx: CommandContext, r: ReconcileReport, options: Reconcile
   } else if (r.guard.tripped) {
     ctx.io.err(`Warning: ${share}${r.guard.forced ? ' (--force given)' : ''}.`);
   }
-  ctx.io.out(`Took ${(r.durationMs / 1000).toFixed(1)} s (${r.usersPerSecond} users/s).`);
+  ctx.io.out(
+    `Drift found: ${r.driftFound}. Took ${(r.durationMs / 1000).toFixed(1)} s (${r.usersPerSecond} users/s). Recorded as run ${r.runId}.`,
+  );
+  if (r.since) ctx.io.out('Incremental: deletions in Clerk are found by a full run (without --since).');
   if (r.mode === 'dry-run') ctx.io.out('Dry run: nothing was written. Re-run with --apply to write.');
 }

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { findRepoRoot } from '../repo-root/index.ts';
+import { registerStatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseConfig =
@@ -18,6 +19,16 @@ export interface DatabaseHandle {
   /** Where the data lives, for log lines: the host/database of a URL (no password), or a folder. */
   description: string;
   close(): Promise<void>;
+  /** Connections of the Postgres pool right now; null for PGlite (one in-process connection). */
+  poolStats(): PoolStats | null;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or checked out). */
+  total: number;
+  idle: number;
+  /** Queries queued for a connection because every connection is checked out. */
+  waiting: number;
 }
 
 /**
@@ -111,7 +122,17 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
+    registerStatementRunner(db, async (statement, values) => {
+      const result = await pool.query({ name: statement.name, text: statement.text, values });
+      return result.rows;
+    });
+    return {
+      db,
+      kind: 'postgres',
+      description: describeDatabaseUrl(config.url),
+      close: () => db.destroy(),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   let release = () => {};
   if (config.dataDir) {
@@ -120,10 +141,17 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   }
   const pglite = new PGlite(config.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  // Straight to PGlite (it queues behind an open transaction), not through Kysely's connection, which
+  // would send it into whatever Kysely transaction is open at the time.
+  registerStatementRunner(
+    db,
+    async (statement, values) => (await pglite.query<Record<string, unknown>>(statement.text, values)).rows,
+  );
   return {
     db,
     kind: 'pglite',
     description: config.dataDir ? `embedded PGlite at ${config.dataDir}` : 'embedded PGlite in memory',
+    poolStats: () => null,
     close: async () => {
       try {
         await db.destroy();

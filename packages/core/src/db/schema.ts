@@ -87,12 +87,41 @@ export interface InvitationsTable {
   claimed_at: Timestamp | null;
 }
 
+export const RECONCILE_RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted', 'refused'] as const;
+export type ReconcileRunStatus = (typeof RECONCILE_RUN_STATUSES)[number];
+export type ReconcileKind = 'full' | 'incremental';
+export type ReconcileTrigger = 'cli' | 'schedule';
+
+/** One reconcile run (CLI or scheduled); docs/observability.md describes every column. */
+export interface ReconcileRunsTable {
+  id: Generated<string>;
+  kind: ReconcileKind;
+  trigger: ReconcileTrigger;
+  dry_run: boolean;
+  status: Generated<ReconcileRunStatus>;
+  started_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  /** Incremental: users updated at or after this instant were read. Null for a full run. */
+  since: Timestamp | null;
+  /** Set when an applied run succeeded: where the next `--since last` starts (its own start). */
+  watermark: Timestamp | null;
+  users_read: Generated<number>;
+  /** Outcome counts per resource kind: `{ "users": { "create": 2, "update": 1, ... } }`. */
+  counts: GeneratedJsonColumn;
+  /** Differences between Clerk and the database the run found (written or, in a dry run, not). */
+  drift_found: Generated<number>;
+  error: string | null;
+  /** `hostname:pid` of the process that ran it. */
+  runner: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_settings: UserSettingsTable;
   webhook_events: WebhookEventsTable;
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
+  reconcile_runs: ReconcileRunsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -101,3 +130,4 @@ export type UserRowUpdate = Updateable<UsersTable>;
 export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
+export type ReconcileRunRow = Selectable<ReconcileRunsTable>;

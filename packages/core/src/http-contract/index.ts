@@ -75,6 +75,24 @@ export const HealthResponseSchema = Type.Object({
     description: 'Active users (refreshed at most every 15 s)',
   }),
   lastWebhookAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  sync: Type.Union(
+    [
+      Type.Object({
+        status: Type.Enum(['ok', 'degraded']),
+        reasons: Type.Array(
+          Type.Object({
+            code: Type.Enum(['deliveries_failed', 'reconcile_drift', 'webhooks_silent']),
+            message: Type.String(),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'Whether webhooks keep the table in step (docs/observability.md); null when the database is down',
+    },
+  ),
 });
 export type HealthResponse = Static<typeof HealthResponseSchema>;
 

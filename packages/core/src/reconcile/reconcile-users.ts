@@ -43,11 +43,16 @@ export interface ReconcileOptions extends SyncOptions {
   apply?: boolean;
   /** With apply: mark active users that Clerk does not know as inactive (never deleted). */
   deactivateMissing?: boolean;
+  /**
+   * The source lists only some users (updated since a watermark): compare and write those, skip the
+   * database walk for users Clerk lacks and the wrong-instance guard, which need the whole listing.
+   */
+  incremental?: boolean;
   /** With apply: go ahead even when the wrong-instance guard trips. */
   force?: boolean;
   /** Share of active database users unknown to Clerk above which apply is refused. Default 0.5. */
   guardThreshold?: number;
-  /** Users per write transaction (default 100) and transactions in flight (default 4). */
+  /** Users per write statement (default 500: one Clerk page) and statements in flight (default 4). */
   writeBatchSize?: number;
   writeConcurrency?: number;
   onProgress?: (progress: ReconcileProgress) => void;
@@ -106,7 +111,7 @@ export async function reconcileUsers(
   const apply = options.apply ?? false;
   const force = options.force ?? false;
   const threshold = options.guardThreshold ?? DEFAULT_GUARD_THRESHOLD;
-  const batchSize = options.writeBatchSize ?? 100;
+  const batchSize = options.writeBatchSize ?? 500;
   const concurrency = options.writeConcurrency ?? 4;
   const { signal, onProgress } = options;
 
@@ -208,12 +213,24 @@ export async function reconcileUsers(
     clerkPasses: passes,
   });
 
+  if (options.incremental) {
+    const result = await pass(apply ? 'apply' : 'compare');
+    const notScanned = { databaseUsers: 0, missing: 0, deactivated: 0, foundInClerk: 0 };
+    return summary(apply ? 'apply' : 'dry-run', result, notScanned, guardFor(0, 0), false);
+  }
+
   if (!apply || (!force && (await hasActiveUsers(db)))) {
     const planned = await pass('compare');
     const scan = await scanDatabase(false);
     const guard = guardFor(scan.databaseUsers, scan.missing);
     if (!apply) return summary('dry-run', planned, scan, guard, false);
     if (guard.tripped) return summary('apply', planned, scan, guard, true);
+    // Nothing differs: the database already equals Clerk as this pass read it. A second read would only
+    // find changes made since, which webhooks deliver anyway.
+    const writes = planned.counts.create + planned.counts.update + planned.counts.reactivate;
+    if (writes === 0 && (!options.deactivateMissing || scan.missing === 0)) {
+      return summary('apply', planned, scan, guard, false);
+    }
   }
 
   const applied = await pass('apply');

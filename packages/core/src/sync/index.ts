@@ -2,8 +2,16 @@ export {
   type ApplyResult,
   type ApplyStatus,
   applyClerkEvent,
+  applyClerkEvents,
   type ClerkDelivery,
+  DeliveryFailedError,
+  GROUP_COMMIT,
 } from './apply-clerk-event.ts';
+export {
+  CLERK_EVENT_HANDLERS,
+  type PrepareClerkEvent,
+  type PreparedClerkEvent,
+} from './clerk-event-handlers.ts';
 export { InvalidClerkUserError, unhandledOutcome } from './errors.ts';
 export { type ClerkUserFields, FIELD_LIMITS, mapClerkUser, parseClerkUser } from './map-clerk-user.ts';
 export { DEFAULT_SYNC_OPTIONS, type SyncOptions, type UserDeleteMode } from './sync-options.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { createDatabase, type Db } from '../db/create-database.ts';
+import { createDatabase, type DatabaseHandle, type Db } from '../db/create-database.ts';
 import type { Database } from '../db/schema.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import { testDatabaseKinds } from './vitest-global-setup.ts';
@@ -15,6 +15,8 @@ export interface TestDatabase {
   url: string | null;
   /** A second, independent connection pool to the same database, as a second API replica would have. */
   openAnotherConnection(): Db;
+  /** The pool's connection counts (Postgres), null for PGlite. */
+  poolStats: DatabaseHandle['poolStats'];
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
       openAnotherConnection: () => {
         throw new Error('PGlite is a single in-process connection; use db itself');
       },
+      poolStats: handle.poolStats,
       close: handle.close,
     };
   }
@@ -64,6 +67,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
       others.push(other);
       return other;
     },
+    poolStats: handle.poolStats,
     close: async () => {
       await Promise.all([handle.close(), ...others.map((o) => o.destroy())]);
       await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin);

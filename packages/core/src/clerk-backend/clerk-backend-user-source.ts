@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import type { ClerkUserSource } from '@usersync/core/reconcile';
 import pRetry from 'p-retry';
+import pThrottle from 'p-throttle';
+import type { ClerkUserSource } from '../reconcile/reconcile-users.ts';
 
 export interface RetryPolicy {
   /** Retries of 5xx and network errors (429s do not count: they wait for Retry-After instead). */
@@ -37,6 +38,20 @@ export interface ClerkBackendSourceOptions {
   pageSize?: number;
   retry?: Partial<RetryPolicy>;
   onRetry?: (event: ClerkRetryEvent) => void;
+  /**
+   * Incremental: only users updated at or after this instant, read newest first
+   * (`order_by=-updated_at`), stopping at the first older one. Unset: every user, oldest first.
+   */
+  since?: Date;
+  /** At most this many Backend API requests per 10 s (see clerkRateLimit); unset: no limit of ours. */
+  requestsPer10s?: number;
+  /** Each Backend API request's answer (status, or null for a network failure): for metrics. */
+  onRequest?: (event: ClerkRequestEvent) => void;
+}
+
+export interface ClerkRequestEvent {
+  operation: 'list_users' | 'count_users' | 'get_user';
+  status: number | null;
 }
 
 /**
@@ -89,38 +104,67 @@ export function withClerkRetry<T>(
   });
 }
 
-/** Reads every Clerk user through the Backend API, oldest first, 500 a page. */
+/**
+ * Reads Clerk users through the Backend API, 500 a page: every user oldest first, or (with `since`)
+ * the users updated since then, newest first.
+ */
 export function clerkBackendUserSource(options: ClerkBackendSourceOptions): ClerkUserSource {
-  const clerk = createClerkClient({ secretKey: options.secretKey, apiUrl: options.apiUrl });
+  const clerk = createClerkClient({
+    secretKey: options.secretKey,
+    apiUrl: options.apiUrl,
+    telemetry: { disabled: true },
+  });
   const pageSize = options.pageSize ?? 500;
+  const { since, onRequest } = options;
+  // One permit per HTTP request: getUserList makes two (the page and the total count). Strict: no 10 s
+  // window ever holds more than the limit (a windowed count would allow twice that across a boundary).
+  const permit =
+    options.requestsPer10s === undefined
+      ? async () => {}
+      : pThrottle({ limit: options.requestsPer10s, interval: 10_000, strict: true })(async () => {});
+  const observed = async <T>(operations: ClerkRequestEvent['operation'][], call: () => Promise<T>) => {
+    for (const _ of operations) await permit();
+    try {
+      const result = await call();
+      for (const operation of operations) onRequest?.({ operation, status: 200 });
+      return result;
+    } catch (error) {
+      for (const operation of operations) onRequest?.({ operation, status: clerkErrorStatus(error) });
+      throw error;
+    }
+  };
   const retrying = <T>(call: () => Promise<T>, signal?: AbortSignal) =>
     withClerkRetry(call, { retry: options.retry, onRetry: options.onRetry, signal });
 
   return {
     async *pages(signal) {
-      // Oldest first: users who sign up while we page are appended at the end instead of shifting
-      // every later page (newest-first, Clerk's default, would).
+      // Full: oldest first, so users who sign up while we page are appended at the end instead of
+      // shifting every later page (newest-first, Clerk's default, would). Incremental: newest update
+      // first, so the walk can stop at the watermark; a user updated while we page moves to the front
+      // and is read by the next run (whose watermark is this run's start).
+      const orderBy = since ? '-updated_at' : '+created_at';
       for (let offset = 0; ; offset += pageSize) {
         const { data, totalCount } = await retrying(
-          () => clerk.users.getUserList({ limit: pageSize, offset, orderBy: '+created_at' }),
+          () =>
+            observed(['list_users', 'count_users'], () =>
+              clerk.users.getUserList({ limit: pageSize, offset, orderBy }),
+            ),
           signal,
         );
-        if (data.length > 0) {
-          yield {
-            users: data.map((user) => {
-              if (!user.raw) throw new Error(`Clerk returned user ${user.id} without its JSON`);
-              return user.raw;
-            }),
-            totalCount,
-          };
-        }
-        // A short page is the last; so is reaching the total (saves asking for an empty page).
+        const raw = data.map((user) => {
+          if (!user.raw) throw new Error(`Clerk returned user ${user.id} without its JSON`);
+          return user.raw;
+        });
+        const wanted = since ? raw.filter((user) => user.updated_at >= since.getTime()) : raw;
+        if (wanted.length > 0) yield { users: wanted, totalCount: since ? undefined : totalCount };
+        // Past the watermark; a short page is the last; so is reaching the total.
+        if (wanted.length < raw.length) return;
         if (data.length < pageSize || offset + data.length >= totalCount) return;
       }
     },
     async exists(clerkId) {
       try {
-        await retrying(() => clerk.users.getUser(clerkId));
+        await retrying(() => observed(['get_user'], () => clerk.users.getUser(clerkId)));
         return true;
       } catch (error) {
         if (clerkErrorStatus(error) === 404) return false;
@@ -128,6 +172,16 @@ export function clerkBackendUserSource(options: ClerkBackendSourceOptions): Cler
       }
     },
   };
+}
+
+/**
+ * Clerk's Backend API limits per instance: 1,000 requests / 10 s in production (`sk_live_`), 100 / 10 s
+ * in development (`sk_test_`). Reconcile takes half, so the fallback sync serving sign-ins next to it
+ * is not starved.
+ */
+export function clerkRateLimit(secretKey: string): { instanceLimit: number; reconcileShare: number } {
+  const instanceLimit = secretKey.startsWith('sk_live_') ? 1_000 : 100;
+  return { instanceLimit, reconcileShare: Math.floor(instanceLimit / 2) };
 }
 
 /** "Clerk Backend API answered 401: …" with a hint for the usual mistakes; never the key itself. */

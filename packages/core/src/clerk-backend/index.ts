@@ -1,0 +1,12 @@
+export {
+  type ClerkBackendSourceOptions,
+  type ClerkRequestEvent,
+  type ClerkRetryEvent,
+  clerkBackendUserSource,
+  clerkErrorStatus,
+  clerkRateLimit,
+  DEFAULT_RETRY_POLICY,
+  describeClerkError,
+  type RetryPolicy,
+  withClerkRetry,
+} from './clerk-backend-user-source.ts';
