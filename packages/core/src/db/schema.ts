@@ -89,12 +89,27 @@ export interface InvitationsTable {
   claimed_at: Timestamp | null;
 }
 
+/** One admin action: who (actor), what (action), target, the state before and after, when. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  /** The acting admin's Clerk id, or `cli:<user>` / `system:ADMIN_EMAILS`. */
+  actor: string;
+  actor_email: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before: ColumnType<Json | null, string | null, string | null>;
+  after: ColumnType<Json | null, string | null, string | null>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   users: UsersTable;
   user_settings: UserSettingsTable;
   webhook_events: WebhookEventsTable;
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
+  audit_log: AuditLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -103,3 +118,4 @@ export type UserRowUpdate = Updateable<UsersTable>;
 export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
