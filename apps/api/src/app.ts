@@ -10,6 +10,7 @@ import errorHandler from './plugins/error-handler.plugin.ts';
 import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
+import adminRoutes from './routes/admin/index.ts';
 import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
@@ -79,6 +80,7 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,
     sync: config.sync,
+    adminEmails: config.access.adminEmails,
   });
 
   // Everything under /api/v1 needs a Clerk session; Clerk's plugin is scoped to this prefix only.
@@ -99,10 +101,12 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
       await v1.register(userProvisioning, {
         clerk: config.clerk,
         sync: config.sync,
+        adminEmails: config.access.adminEmails,
         clerkTimeoutMs: config.clerkTimeoutMs,
       });
-      await v1.register(usersSyncRoute);
+      await v1.register(usersSyncRoute, { adminEmails: config.access.adminEmails });
       await v1.register(userProfileRoute);
+      await v1.register(adminRoutes, { prefix: '/admin', config });
     },
     { prefix: '/api/v1' },
   );

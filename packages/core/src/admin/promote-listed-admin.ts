@@ -36,3 +36,14 @@ export async function promoteListedAdmin(
   `.execute(db);
   return rows.length > 0;
 }
+
+/**
+ * A cheap pre-check for the webhook path: whether a raw delivery body mentions any listed address at
+ * all. Saves the statement for the (nearly all) deliveries of other users; a body that escapes an
+ * address differently is caught by the user's next sync instead.
+ */
+export function mentionsListedEmail(body: string, adminEmails: readonly string[]): boolean {
+  if (adminEmails.length === 0) return false;
+  const lower = body.toLowerCase();
+  return adminEmails.some((email) => lower.includes(email.toLowerCase()));
+}

@@ -222,3 +222,15 @@ export async function readDeliveryStats(
     lag: { p50Ms: ms(lagRow?.p50), p95Ms: ms(lagRow?.p95), samples: Number(lagRow?.samples ?? 0) },
   };
 }
+
+/** The replays of one delivery (`usersync webhook replay` and the console record them as `replay:<svix-id>:…`). */
+export async function listReplaysOf(db: Db, svixId: string): Promise<WebhookEventSummary[]> {
+  return db
+    .selectFrom('webhook_events')
+    .select(SUMMARY_COLUMNS)
+    .where('source', '=', 'replay')
+    .where('svix_id', 'like', `replay:${escapeLike(svixId)}:%`)
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute();
+}
