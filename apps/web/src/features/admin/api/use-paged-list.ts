@@ -10,7 +10,8 @@ export type PagedListState<T> =
 
 /**
  * A cursor-paged admin list: the first page loads whenever `key` (the filters) changes; loadMore()
- * appends the next page. Results of an older filter never overwrite a newer one.
+ * appends the next page; reload() refreshes the first page in place. Results of an older filter never
+ * overwrite a newer one.
  */
 export function usePagedList<T>(
   key: string,
@@ -20,11 +21,14 @@ export function usePagedList<T>(
   const [round, setRound] = useState(0);
   const [state, setState] = useState<PagedListState<T>>({ status: 'pending' });
   const generation = useRef(0);
+  const loadedKey = useRef<string | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the filters; `round` reloads
   useEffect(() => {
     const mine = ++generation.current;
-    setState({ status: 'pending' });
+    // A reload of the same filters refreshes in place (rows, and the focus in them, stay); new filters start over.
+    if (loadedKey.current !== key) setState({ status: 'pending' });
+    loadedKey.current = key;
     fetchPage(client, null).then(
       (page) => {
         if (mine === generation.current)

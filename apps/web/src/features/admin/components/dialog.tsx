@@ -23,12 +23,16 @@ export function Dialog(props: {
     return () => returnTo?.focus?.();
   }, []);
 
-  function onKeyDown(event: React.KeyboardEvent) {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onClose();
-      return;
+  // On the document, not the panel: focus can leave the panel (a button that disables itself while busy).
+  useEffect(() => {
+    function onEscape(event: KeyboardEvent) {
+      if (event.key === 'Escape') onClose();
     }
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
+  }, [onClose]);
+
+  function onKeyDown(event: React.KeyboardEvent) {
     if (event.key !== 'Tab' || !panel.current) return;
     const focusable = [
       ...panel.current.querySelectorAll<HTMLElement>(
