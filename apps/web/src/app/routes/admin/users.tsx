@@ -78,7 +78,9 @@ export function AdminUsersRoute() {
                     <th scope="col">Email</th>
                     <th scope="col">Role</th>
                     <th scope="col">Status</th>
-                    <th scope="col">Member since</th>
+                    <th scope="col" className="col-optional">
+                      Member since
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -93,7 +95,7 @@ export function AdminUsersRoute() {
                       <td>
                         <UserStatusBadge status={user.status} />
                       </td>
-                      <td>{formatDateTime(user.createdAt)}</td>
+                      <td className="col-optional">{formatDateTime(user.createdAt)}</td>
                     </tr>
                   ))}
                 </tbody>

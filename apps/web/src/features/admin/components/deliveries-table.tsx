@@ -13,9 +13,13 @@ export function DeliveriesTable(props: { items: DeliverySummary[]; onOpen: (svix
             <th scope="col">Delivery</th>
             <th scope="col">Status</th>
             <th scope="col">Type</th>
-            <th scope="col">Clerk user</th>
+            <th scope="col" className="col-optional">
+              Clerk user
+            </th>
             <th scope="col">Received</th>
-            <th scope="col">Error</th>
+            <th scope="col" className="col-optional">
+              Error
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -35,9 +39,9 @@ export function DeliveriesTable(props: { items: DeliverySummary[]; onOpen: (svix
                 <DeliveryStatusBadge status={delivery.status} />
               </td>
               <td>{delivery.type ?? '—'}</td>
-              <td className="mono">{delivery.clerkUserId ?? '—'}</td>
+              <td className="mono col-optional">{delivery.clerkUserId ?? '—'}</td>
               <td>{formatDateTime(delivery.receivedAt)}</td>
-              <td className="cell-error">{delivery.error ?? ''}</td>
+              <td className="cell-error col-optional">{delivery.error ?? ''}</td>
             </tr>
           ))}
         </tbody>
