@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildE2eSpa } from './support/build-e2e-spa.ts';
 import { launchChromium } from './support/launch-chromium.ts';
+import { openTestClerkPage } from './support/open-test-clerk-page.ts';
 import { type RunningApi, startApiServer } from './support/start-api-server.ts';
 
 /**
@@ -103,34 +104,16 @@ describe('operator console, in Chromium against the real API', () => {
     await context.route('**/*', (route) =>
       route.request().url().startsWith(api.origin) ? route.continue() : route.abort(),
     );
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    await page.exposeFunction('usersyncSignSessionToken', () =>
-      signer.sign({ userId: ada.id as string, azp: api.origin }),
-    );
-    await page.addInitScript(
-      (user) => {
-        const w = window as unknown as Window & { usersyncSignSessionToken: () => Promise<string> };
-        w.__USERSYNC_TEST_CLERK__ = {
-          user,
-          signedIn: sessionStorage.getItem('usersync-e2e-signed-in') === '1',
-          getToken: () => w.usersyncSignSessionToken(),
-          onSessionChange: (signedIn) =>
-            sessionStorage.setItem('usersync-e2e-signed-in', signedIn ? '1' : '0'),
-        };
-      },
-      {
+    const { page, problems } = await openTestClerkPage(context, {
+      user: {
         id: ada.id as string,
         firstName: 'Ada',
         lastName: 'Lovelace',
         email: 'ada@example.com',
         imageUrl: null,
       },
-    );
+      signSessionToken: () => signer.sign({ userId: ada.id as string, azp: api.origin }),
+    });
 
     // Sign in, asking for the console: the first sync creates Ada's row, ADMIN_EMAILS makes her admin.
     await page.goto(`${api.origin}/admin`);

@@ -1,11 +1,11 @@
 import type { DeliveryStatus } from '@usersync/core/http-contract';
-import { useSearchParams } from 'react-router-dom';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { useDeliveries } from '../../../features/admin/api/list-deliveries.ts';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
 import { DeliveryDrawer } from '../../../features/admin/components/delivery-drawer.tsx';
 import { LoadMore, TableSkeleton } from '../../../features/admin/components/load-more.tsx';
 import { QueryError } from '../../../features/admin/components/query-error.tsx';
+import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
 
 const STATUSES: DeliveryStatus[] = [
   'applied',
@@ -19,7 +19,7 @@ const STATUSES: DeliveryStatus[] = [
 
 /** `/admin/deliveries`: the delivery log with filters (kept in the URL) and a detail drawer (`?open=`). */
 export function AdminDeliveriesRoute() {
-  const [search, setSearch] = useSearchParams();
+  const { search, setParam } = useUrlFilters();
   const filters = {
     status: (search.get('status') ?? '') as DeliveryStatus | '',
     type: search.get('type') ?? '',
@@ -28,18 +28,6 @@ export function AdminDeliveriesRoute() {
   };
   const { state, loadMore, reload } = useDeliveries(filters);
   const open = search.get('open');
-
-  function setParam(name: string, value: string | null) {
-    setSearch(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: name !== 'open' },
-    );
-  }
 
   return (
     <div className="page">
@@ -93,7 +81,10 @@ export function AdminDeliveriesRoute() {
       {state.status === 'error' && <QueryError what="deliveries" error={state.error} onRetry={reload} />}
       {state.status === 'success' && (
         <section className="card card-flush" aria-label="Deliveries">
-          <DeliveriesTable items={state.items} onOpen={(svixId) => setParam('open', svixId)} />
+          <DeliveriesTable
+            items={state.items}
+            onOpen={(svixId) => setParam('open', svixId, { push: true })}
+          />
           <LoadMore state={state} onLoadMore={loadMore} />
         </section>
       )}

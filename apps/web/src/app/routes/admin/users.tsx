@@ -1,5 +1,5 @@
 import type { AdminUserStatus } from '@usersync/core/http-contract';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useUsers } from '../../../features/admin/api/list-users.ts';
@@ -7,27 +7,17 @@ import { LoadMore, TableSkeleton } from '../../../features/admin/components/load
 import { QueryError } from '../../../features/admin/components/query-error.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
 import { formatDateTime, fullName } from '../../../features/admin/format.ts';
+import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
 
 /** `/admin/users`: search by email, name or Clerk id; filter by status and role. */
 export function AdminUsersRoute() {
-  const [search, setSearch] = useSearchParams();
+  const { search, setParam } = useUrlFilters();
   const filters = {
     q: search.get('q') ?? '',
     status: (search.get('status') ?? '') as AdminUserStatus | '',
     role: search.get('role') ?? '',
   };
   const { state, loadMore, reload } = useUsers(filters);
-  function setParam(name: string, value: string | null) {
-    setSearch(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
-  }
   return (
     <div className="page">
       <title>Users · usersync</title>
