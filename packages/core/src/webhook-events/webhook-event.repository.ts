@@ -198,7 +198,8 @@ export async function readDeliveryStats(
       FROM (
         SELECT extract(epoch FROM processed_at) * 1000 - (payload->>'timestamp')::numeric AS lag_ms
         FROM webhook_events
-        WHERE source = 'clerk' AND processed_at >= ${options.lagSince}
+        -- created_at bounds the scan to the (source, created_at) index; processed_at picks the hour.
+        WHERE source = 'clerk' AND created_at >= ${options.since} AND processed_at >= ${options.lagSince}
           AND jsonb_typeof(payload->'timestamp') = 'number'
       ) AS lags
     `.execute(db),
