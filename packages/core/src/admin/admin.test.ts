@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { listAuditLog } from '../audit-log/audit-log.repository.ts';
 import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
@@ -7,6 +8,7 @@ import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import { findUserByClerkId, searchUsers } from '../users/user.repository.ts';
 import { listWebhookEvents } from '../webhook-events/webhook-event.repository.ts';
 import { changeUserRole, LastAdminError, UnknownRoleError } from './change-user-role.ts';
+import { membershipsOfUser } from './optional-tables.ts';
 import { promoteListedAdmin } from './promote-listed-admin.ts';
 import { readAdminOverview } from './read-overview.ts';
 import { DEFAULT_ROLES, parseEmailList, parseRoleList } from './roles.ts';
@@ -161,6 +163,32 @@ describeEachDatabase('admin', (use) => {
     expect(overview.deliveries.lag.p50Ms).toBeLessThan(overview.deliveries.lag.p95Ms!);
     expect(overview.deliveries.perHour.length).toBeGreaterThan(0);
     expect(overview.deliveries.lastDeliveryAt).toBeInstanceOf(Date);
+  });
+
+  it('reads organizations, memberships and the last reconcile run once other branches add their tables', async () => {
+    const { db } = use();
+    const id = await user();
+    const row = await findUserByClerkId(db, id);
+    expect(await membershipsOfUser(db, row!)).toBeNull();
+    // The columns these readers rely on, as the organizations and drift migrations create them.
+    await sql`CREATE TABLE organizations (id text, deleted_at timestamptz)`.execute(db);
+    await sql`CREATE TABLE organization_memberships (clerk_user_id text, role text)`.execute(db);
+    await sql`CREATE TABLE reconcile_runs (started_at timestamptz, status text)`.execute(db);
+    try {
+      await sql`INSERT INTO organizations VALUES ('org_1', NULL), ('org_2', now())`.execute(db);
+      await sql`INSERT INTO organization_memberships VALUES (${id}, 'org:admin'), ('user_other', 'org:member')`.execute(
+        db,
+      );
+      await sql`INSERT INTO reconcile_runs VALUES (now() - interval '1 day', 'failed'), (now(), 'succeeded')`.execute(
+        db,
+      );
+      const overview = await readAdminOverview(db);
+      expect(overview.organizations).toBe(1);
+      expect(overview.lastReconcileRun).toMatchObject({ status: 'succeeded' });
+      expect(await membershipsOfUser(db, row!)).toEqual([{ clerk_user_id: id, role: 'org:admin' }]);
+    } finally {
+      await sql`DROP TABLE organizations, organization_memberships, reconcile_runs`.execute(db);
+    }
   });
 });
 
