@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
@@ -89,6 +89,7 @@ afterAll(async () => {
   await api?.stop();
   await clerkBackend?.close();
   await database?.close();
+  if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
 async function shot(page: Page, name: string) {

@@ -45,7 +45,7 @@ let api: RunningApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Not emptied first: the console's e2e writes its screenshots here too, possibly at the same time.
   mkdirSync(SCREENSHOTS, { recursive: true });
   [database, clerkBackend, webDist, browser] = await Promise.all([
     openTestDatabase('postgres'),
