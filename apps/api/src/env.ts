@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ROLES, parseEmailList, parseRoleList } from '@usersync/core/admin';
 import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
 import { parseDuration } from '@usersync/core/reconcile-runs';
 import dotenv from 'dotenv';
@@ -110,6 +111,16 @@ const schemas = {
   }),
   USER_DELETE_MODE: z.enum(['soft', 'hard']),
   DEFAULT_ROLE: nonEmpty.max(64),
+  ROLES: nonEmpty.transform((value, ctx) => {
+    const parsed = parseRoleList(value);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return 'roles' in parsed ? parsed.roles : [];
+  }),
+  ADMIN_EMAILS: nonEmpty.transform((value, ctx) => {
+    const parsed = parseEmailList(value);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return 'emails' in parsed ? parsed.emails : [];
+  }),
   LOG_LEVEL: z.enum(LOG_LEVELS),
   WEB_DIST_DIR: nonEmpty,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000),
@@ -234,6 +245,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       "RECONCILE_SCHEDULE: needs CLERK_SECRET_KEY (the scheduled reconcile reads Clerk's Backend API)",
     );
   }
+  const defaultRole = read('DEFAULT_ROLE') ?? 'member';
+  const roles = read('ROLES') ?? [...DEFAULT_ROLES];
+  if (!roles.includes(defaultRole)) {
+    problems.push(`DEFAULT_ROLE: "${defaultRole}" is not one of ROLES (${roles.join(', ')})`);
+  }
+
   const trustProxy = read('TRUST_PROXY') ?? false;
   if (trustProxy === true) {
     notes.push(
@@ -254,7 +271,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     webhookSigningSecret,
     clerk,
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
-    sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole: read('DEFAULT_ROLE') ?? 'member' },
+    sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole },
+    access: { roles, adminEmails: read('ADMIN_EMAILS') ?? [] },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
     webDistDir: webDistDir
       ? resolve(webDistDir)

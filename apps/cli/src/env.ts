@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_ROLES, parseRoleList } from '@usersync/core/admin';
 import { resolveDataDir } from '@usersync/core/db';
 import type { UserDeleteMode } from '@usersync/core/sync';
 import dotenv from 'dotenv';
@@ -20,6 +21,8 @@ export interface CliConfig {
   webhookUrl: string;
   defaultRole: string;
   deleteMode: UserDeleteMode;
+  /** ROLES: what `users set-role` accepts; always includes admin. */
+  roles: string[];
 }
 
 const blankToUndefined = (value: unknown) =>
@@ -42,6 +45,17 @@ const envSchema = z.object({
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65_535).default(3000)),
   DEFAULT_ROLE: z.preprocess(blankToUndefined, z.string().min(1).max(64).default('member')),
   USER_DELETE_MODE: z.preprocess(blankToUndefined, z.enum(['soft', 'hard']).default('soft')),
+  ROLES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default(DEFAULT_ROLES.join(','))
+      .transform((value, ctx) => {
+        const parsed = parseRoleList(value);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return 'roles' in parsed ? parsed.roles : [];
+      }),
+  ),
 });
 
 /** Reads and checks the environment; a problem is a usage error naming every variable that is wrong. */
@@ -61,6 +75,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
     webhookUrl: `http://localhost:${e.PORT}/api/webhooks/clerk`,
     defaultRole: e.DEFAULT_ROLE,
     deleteMode: e.USER_DELETE_MODE,
+    roles: e.ROLES,
   };
 }
 

@@ -7,7 +7,7 @@ import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { reconcileCommand } from './commands/reconcile.command.ts';
 import { reconcileRunsCommand } from './commands/reconcile-runs.command.ts';
-import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
+import { usersListCommand, usersSetRoleCommand, usersShowCommand } from './commands/users.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
 import { webhookSendCommand } from './commands/webhook-send.command.ts';
@@ -45,7 +45,8 @@ export function buildProgram(ctx: CommandContext, setExitCode: (code: ExitCode) 
 Configuration (environment or .env at the repository root):
   DATABASE_URL                  Postgres URL; unset: the embedded PGlite database in DATA_DIR (.data/pglite)
   CLERK_SECRET_KEY              for reconcile; CLERK_API_URL overrides https://api.clerk.com
-  CLERK_WEBHOOK_SIGNING_SECRET  for webhook send (or CLERK_WEBHOOK_SECRET)`,
+  CLERK_WEBHOOK_SIGNING_SECRET  for webhook send (or CLERK_WEBHOOK_SECRET)
+  ROLES                         roles users set-role accepts (default member,admin)`,
     );
   const run =
     <A extends unknown[]>(fn: (...args: A) => Promise<ExitCode>) =>
@@ -192,7 +193,7 @@ Every run is recorded in the reconcile_runs table; one run at a time per databas
 
   const users = program
     .command('users')
-    .summary('list users, show one')
+    .summary('list users, show one, set a role')
     .description('Look at users in the database');
   users
     .command('list')
@@ -208,6 +209,19 @@ Every run is recorded in the reconcile_runs table; one run at a time per databas
     .argument('<id|clerk-id|email>', 'our uuid, a Clerk id (user_…) or an email address')
     .addOption(json())
     .action(run((ref: string, options) => usersShowCommand(ctx, ref, options)));
+  users
+    .command('set-role')
+    .description(
+      "Set a user's app role (one of ROLES), recorded in audit_log; also in Clerk public_metadata.role when CLERK_SECRET_KEY is set. Refuses to demote the last admin (exit 3)",
+    )
+    .argument('<clerk-id|email>', 'a Clerk id (user_…) or the email of an active user')
+    .argument('<role>', 'one of ROLES (default member,admin)')
+    .addOption(json())
+    .addHelpText(
+      'after',
+      '\nExample (the first admin):\n  pnpm usersync users set-role ada@example.com admin',
+    )
+    .action(run((ref: string, role: string, options) => usersSetRoleCommand(ctx, ref, role, options)));
 
   return program;
 }

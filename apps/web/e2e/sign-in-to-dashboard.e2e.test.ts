@@ -10,11 +10,11 @@ import {
   testClerkKeys,
   testWebhookSecret,
 } from '@usersync/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeClerkOptions } from '../src/testing/fake-clerk.ts';
 import { buildE2eSpa } from './support/build-e2e-spa.ts';
 import { launchChromium } from './support/launch-chromium.ts';
+import { openTestClerkPage } from './support/open-test-clerk-page.ts';
 import { type RunningApi, startApiServer } from './support/start-api-server.ts';
 
 /**
@@ -45,7 +45,7 @@ let api: RunningApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Not emptied first: the console's e2e writes its screenshots here too, possibly at the same time.
   mkdirSync(SCREENSHOTS, { recursive: true });
   [database, clerkBackend, webDist, browser] = await Promise.all([
     openTestDatabase('postgres'),
@@ -74,37 +74,18 @@ afterAll(async () => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
-/** A page whose Clerk instance is the in-page stand-in, with tokens signed here for `azp` = origin. */
-async function openPage(
-  context: BrowserContext,
-  origin: string,
-): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console.${message.type()}: ${message.text()}`);
+/** A page with the in-page Clerk stand-in, signed in as Ada with tokens for `origin`. */
+function openPage(context: BrowserContext, origin: string) {
+  return openTestClerkPage(context, {
+    user: {
+      id: userId,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
+    },
+    signSessionToken: () => signer.sign({ userId, azp: origin }),
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.exposeFunction('usersyncSignSessionToken', () => signer.sign({ userId, azp: origin }));
-  const user: FakeClerkOptions['user'] = {
-    id: userId,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@example.com',
-    imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
-  };
-  await page.addInitScript((testUser) => {
-    const w = window as unknown as Window & { usersyncSignSessionToken: () => Promise<string> };
-    w.__USERSYNC_TEST_CLERK__ = {
-      user: testUser,
-      // The session survives reloads like Clerk's cookie would.
-      signedIn: sessionStorage.getItem('usersync-e2e-signed-in') === '1',
-      getToken: () => w.usersyncSignSessionToken(),
-      onSessionChange: (signedIn) => sessionStorage.setItem('usersync-e2e-signed-in', signedIn ? '1' : '0'),
-    };
-  }, user);
-  return { page, problems };
 }
 
 describe('sign-in to dashboard, in Chromium against the real API', () => {

@@ -54,6 +54,28 @@ describe('fake Clerk Backend API, read through @clerk/backend', () => {
     await expect(wrong.users.getUser('user_1')).rejects.toMatchObject({ status: 401 });
   });
 
+  it('deep-merges updateUserMetadata into public_metadata, bumps updated_at, and fails on demand', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    api.users.get('user_4')!.public_metadata = { team: { name: 'core', size: 3 }, legacy: true };
+    const updated = await clerk.users.updateUserMetadata('user_4', {
+      publicMetadata: { role: 'admin', team: { size: 4 }, legacy: null },
+    });
+    expect(updated.publicMetadata).toEqual({ role: 'admin', team: { name: 'core', size: 4 } });
+    expect(api.users.get('user_4')!.updated_at).toBeGreaterThan(1_700_000_000_004);
+    expect(api.requests).toContain('PATCH /v1/users/user_4/metadata');
+    await expect(
+      clerk.users.updateUserMetadata('user_missing', { publicMetadata: {} }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    api.setFault(({ method }) => (method === 'PATCH' ? { status: 503 } : undefined));
+    await expect(
+      clerk.users.updateUserMetadata('user_4', { publicMetadata: { role: 'member' } }),
+    ).rejects.toMatchObject({ status: 503 });
+    api.setFault(undefined);
+    expect(api.users.get('user_4')!.public_metadata).toMatchObject({ role: 'admin' });
+  });
+
   it('injects 429 with Retry-After', async () => {
     api.setFault(() => ({ status: 429, retryAfter: 7 }));
     const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });

@@ -33,9 +33,11 @@ export interface FakeClerkBackendApi {
 
 /**
  * A local HTTP server that answers the Clerk Backend API calls usersync makes, with Clerk's shapes:
- * `GET /v1/users/{id}`, `GET /v1/users?limit&offset&order_by`, `GET /v1/users/count`, `GET /v1/jwks`. Every
- * request is counted in `requests`, also those it does not serve (e.g. `POST /v1/api_keys/verify`, which
- * the API must never send). Errors use Clerk's
+ * `GET /v1/users/{id}`, `GET /v1/users?limit&offset&order_by`, `GET /v1/users/count`, `GET /v1/jwks`, and
+ * `PATCH /v1/users/{id}/metadata` (deep merge, as `updateUserMetadata`). `setFault` makes any of them
+ * fail (e.g. `({ method }) => method === 'PATCH' ? { status: 503 } : undefined`). Every request is
+ * counted in `requests`, also those it does not serve (e.g. `POST /v1/api_keys/verify`, which the API
+ * must never send). Errors use Clerk's
  * `{ errors: [...], clerk_trace_id }` body; 429s carry `Retry-After`.
  */
 export async function startFakeClerkBackendApi(
@@ -72,8 +74,37 @@ export async function startFakeClerkBackendApi(
       return sendError(res, 401, 'authentication_invalid', 'Invalid authentication');
     }
     if (options.latencyMs) await sleep(options.latencyMs);
+    const metadata = /^\/v1\/users\/([^/]+)\/metadata$/.exec(path);
+    if (method === 'PATCH' && metadata) {
+      const user = users.get(decodeURIComponent(metadata[1] ?? ''));
+      if (!user) return sendError(res, 404, 'resource_not_found', 'not found');
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return sendError(res, 422, 'form_param_format_invalid', 'body must be JSON');
+      }
+      if (!isPlainObject(body))
+        return sendError(res, 422, 'form_param_format_invalid', 'body must be an object');
+      // Clerk's updateUserMetadata: a deep merge per field; a null value removes the key.
+      for (const field of ['public_metadata', 'private_metadata', 'unsafe_metadata']) {
+        const patch = body[field];
+        if (patch === undefined) continue;
+        if (!isPlainObject(patch))
+          return sendError(res, 422, 'form_param_format_invalid', `${field} must be an object`);
+        user[field] = deepMerge(isPlainObject(user[field]) ? user[field] : {}, patch);
+      }
+      // Clerk bumps updated_at (and sends user.updated) on every metadata change.
+      user.updated_at = Math.max(Date.now(), Number(user.updated_at ?? 0) + 1);
+      return sendJson(res, 200, user);
+    }
     if (method !== 'GET')
-      return sendError(res, 405, 'method_not_allowed', 'only GET is served by this stand-in');
+      return sendError(
+        res,
+        405,
+        'method_not_allowed',
+        'only GET and PATCH …/metadata are served by this stand-in',
+      );
 
     if (path === '/v1/jwks') return sendJson(res, 200, { keys: jwks });
     if (path === '/v1/users/count') {
@@ -141,6 +172,32 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
     errors: [{ message, long_message: message, code }],
     clerk_trace_id: randomBytes(8).toString('hex'),
   });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      data += chunk;
+    });
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (isPlainObject(value) && isPlainObject(merged[key])) merged[key] = deepMerge(merged[key], value);
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 function sleep(ms: number) {

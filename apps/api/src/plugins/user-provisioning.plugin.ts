@@ -1,11 +1,13 @@
-import { type ClerkClient, createClerkClient } from '@clerk/backend';
+import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
+import { promoteListedAdmin } from '@usersync/core/admin';
 import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
 import { findUserByClerkId, type UserWithSettings } from '@usersync/core/users';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
 import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { createClerkBackend, withTimeout } from '../lib/clerk-backend.ts';
 import { SingleFlight } from '../lib/single-flight.ts';
 
 export type ProvisionStatus = 'existing' | 'created' | 'updated';
@@ -29,6 +31,8 @@ declare module 'fastify' {
 export interface UserProvisioningOptions {
   clerk: AppConfig['clerk'];
   sync: AppConfig['sync'];
+  /** ADMIN_EMAILS: applied after a row is created or refreshed from Clerk (docs/decisions/100). */
+  adminEmails: readonly string[];
   clerkTimeoutMs: number;
 }
 
@@ -45,13 +49,7 @@ const gone = () =>
 export default fp<UserProvisioningOptions>(
   async (fastify, options) => {
     const { db } = fastify;
-    const clerk: ClerkClient | null = options.clerk.secretKey
-      ? createClerkClient({
-          secretKey: options.clerk.secretKey,
-          apiUrl: options.clerk.apiUrl,
-          telemetry: { disabled: true },
-        })
-      : null;
+    const clerk: ClerkClient | null = createClerkBackend(options.clerk);
     const flights = new SingleFlight<string, Caller>();
 
     async function readFromClerk(clerkUserId: string, log: FastifyBaseLogger): Promise<Caller> {
@@ -103,7 +101,12 @@ export default fp<UserProvisioningOptions>(
         }
         throw error;
       }
-      const user = outcome === 'deleted' ? null : await findUserByClerkId(db, clerkUserId);
+      if (outcome === 'deleted') {
+        fastify.metrics.fallbackSync('gone');
+        throw gone();
+      }
+      await promoteListedAdmin(db, clerkUserId, options.adminEmails);
+      const user = await findUserByClerkId(db, clerkUserId);
       if (!user || user.deleted_at) {
         fastify.metrics.fallbackSync('gone');
         throw gone();
@@ -187,11 +190,3 @@ export default fp<UserProvisioningOptions>(
   },
   { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth', 'metrics'] },
 );
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

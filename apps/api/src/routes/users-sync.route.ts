@@ -1,3 +1,5 @@
+import { promoteListedAdmin } from '@usersync/core/admin';
+import { findUserByClerkId } from '@usersync/core/users';
 import type { FastifyPluginAsync } from 'fastify';
 import { toProfile } from '../lib/profile.ts';
 import { errorRef, profileRef } from '../schemas.ts';
@@ -14,7 +16,7 @@ const syncResponse = (statuses: string[]) =>
  * user-provisioning hook (read from Clerk when missing); this only reports which way it went. Takes
  * no profile data from the request: a body, if any, is read and discarded.
  */
-const usersSyncRoute: FastifyPluginAsync = async (fastify) => {
+const usersSyncRoute: FastifyPluginAsync<{ adminEmails: readonly string[] }> = async (fastify, options) => {
   // Scoped to this route's plugin: any body (none, `{}`, anything else) is accepted and ignored.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 }, (_request, _body, done) =>
@@ -45,7 +47,15 @@ const usersSyncRoute: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { status, user } = request.caller;
+      const { status } = request.caller;
+      let { user } = request.caller;
+      // "On their next sync": a row that existed before its email was listed in ADMIN_EMAILS.
+      if (
+        status === 'existing' &&
+        (await promoteListedAdmin(fastify.db, user.clerk_id, options.adminEmails))
+      ) {
+        user = (await findUserByClerkId(fastify.db, user.clerk_id)) ?? user;
+      }
       return reply.code(status === 'existing' ? 200 : 201).send({ status, profile: toProfile(user) });
     },
   );

@@ -29,6 +29,7 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
       },
       webOrigins: [],
       sync: { deleteMode: 'soft', defaultRole: 'member' },
+      access: { roles: ['member', 'admin'], adminEmails: [] },
       webDistDir: null,
       rateLimitPerMinute: 10_000,
       trustProxy: false,

@@ -51,6 +51,7 @@ export function testConfig(overrides: Partial<CliConfig> = {}): CliConfig {
     webhookUrl: 'http://127.0.0.1:9/api/webhooks/clerk',
     defaultRole: 'member',
     deleteMode: 'soft',
+    roles: ['member', 'admin'],
     ...overrides,
   };
 }

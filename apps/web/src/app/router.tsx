@@ -21,11 +21,28 @@ export const routes: RouteObject[] = [
           { path: 'sign-up/*', lazy: () => import('./routes/sign-up.tsx') },
           { path: 'auth/callback', lazy: () => import('./routes/auth-callback.tsx') },
           {
-            path: 'dashboard',
+            // The signed-in shell (profile loaded once) around the dashboard and the admin console.
             lazy: () => import('./routes/dashboard/layout.tsx'),
             children: [
-              { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },
-              { path: '*', lazy: () => import('./routes/not-found.tsx') },
+              {
+                path: 'dashboard',
+                children: [
+                  { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },
+                  { path: '*', lazy: () => import('./routes/not-found.tsx') },
+                ],
+              },
+              {
+                path: 'admin',
+                lazy: () => import('./routes/admin/layout.tsx'),
+                children: [
+                  { index: true, lazy: () => import('./routes/admin/overview.tsx') },
+                  { path: 'deliveries', lazy: () => import('./routes/admin/deliveries.tsx') },
+                  { path: 'users', lazy: () => import('./routes/admin/users.tsx') },
+                  { path: 'users/:clerkId', lazy: () => import('./routes/admin/user.tsx') },
+                  { path: 'audit', lazy: () => import('./routes/admin/audit.tsx') },
+                  { path: '*', lazy: () => import('./routes/not-found.tsx') },
+                ],
+              },
             ],
           },
         ],

@@ -117,6 +117,20 @@ export interface ReconcileRunsTable {
   runner: string | null;
 }
 
+/** One admin action: who (actor), what (action), target, the state before and after, when. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  /** The acting admin's Clerk id, or `cli:<user>` / `system:ADMIN_EMAILS`. */
+  actor: string;
+  actor_email: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before: ColumnType<Json | null, string | null, string | null>;
+  after: ColumnType<Json | null, string | null, string | null>;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   users: UsersTable;
   user_settings: UserSettingsTable;
@@ -124,6 +138,7 @@ export interface Database {
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
   reconcile_runs: ReconcileRunsTable;
+  audit_log: AuditLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -133,3 +148,4 @@ export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type ReconcileRunRow = Selectable<ReconcileRunsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -30,3 +30,5 @@ export interface ErrorResponse {
   error: string;
   code?: string;
 }
+
+export type * from './admin.ts';

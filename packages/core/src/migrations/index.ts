@@ -3,6 +3,7 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migrat
 import * as initial from './2026_11_21_0001_initial.ts';
 import * as writeRulesInSql from './2026_11_30_0100_write_rules_in_sql.ts';
 import * as reconcileRuns from './2026_11_30_0300_reconcile_runs.ts';
+import * as auditLog from './2026_11_30_0400_audit_log.ts';
 
 // Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
 // Names sort in the order they must run.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_21_0001_initial': initial,
   '2026_11_30_0100_write_rules_in_sql': writeRulesInSql,
   '2026_11_30_0300_reconcile_runs': reconcileRuns,
+  '2026_11_30_0400_audit_log': auditLog,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
