@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { isOrganizationEventType } from '../clerk/clerk-organization-payloads.ts';
 import {
   type ClerkWebhookEnvelope,
   clerkDeletedObjectSchema,
@@ -12,6 +13,7 @@ import { InvalidClerkUserError } from './errors.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
+import { applyOrganizationDelivery, planOrganizationDelivery } from './write-clerk-organization.ts';
 import { deleteClerkUser, lockClerkUser, writeClerkUser } from './write-clerk-user.ts';
 
 export interface ClerkDelivery {
@@ -56,6 +58,28 @@ export async function applyClerkEvent(
   const type = parsed.envelope?.type ?? null;
   const clerkUserId = parsed.clerkUserId;
   const base = { svixId: delivery.svixId, type, clerkUserId };
+  const source = delivery.source ?? 'clerk';
+
+  // Organizations, memberships, invitations: one statement per delivery (docs/decisions/080). Only a
+  // payload that maps goes there; an invalid one is recorded below like any other.
+  const organizationPlan =
+    parsed.envelope && isOrganizationEventType(parsed.envelope.type)
+      ? planOrganizationDelivery(parsed.envelope.type, parsed.envelope)
+      : null;
+  if (organizationPlan && 'action' in organizationPlan) {
+    try {
+      const outcome = await applyOrganizationDelivery(
+        db,
+        { svixId: delivery.svixId, source, type: type!, clerkUserId, payload: parsed.json },
+        organizationPlan,
+        opts.deleteMode,
+      );
+      return { ...base, status: outcome.status, ...(outcome.reason !== null && { reason: outcome.reason }) };
+    } catch (error) {
+      if (!isDatabaseUnavailableError(error)) await recordFailure(db, delivery, base, error);
+      throw error;
+    }
+  }
 
   try {
     return await db.transaction().execute(async (trx) => {
@@ -65,7 +89,7 @@ export async function applyClerkEvent(
         .insertInto('webhook_events')
         .values({
           svix_id: delivery.svixId,
-          source: delivery.source ?? 'clerk',
+          source,
           type,
           clerk_user_id: clerkUserId,
           payload: parsed.json === undefined ? null : JSON.stringify(parsed.json),
@@ -86,7 +110,10 @@ export async function applyClerkEvent(
         .executeTakeFirst();
       if (!claimed) return { ...base, status: 'duplicate' as const, reason: 'delivery already processed' };
 
-      const outcome = await applyParsed(trx, parsed, opts);
+      const outcome =
+        organizationPlan && 'invalid' in organizationPlan
+          ? { status: 'invalid' as const, reason: organizationPlan.invalid }
+          : await applyParsed(trx, parsed, opts);
       await trx
         .updateTable('webhook_events')
         .set({ status: outcome.status, error: outcome.reason ?? null, processed_at: new Date() })
