@@ -393,6 +393,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS user_tombstones_end_memberships ON user_tombstones`.execute(db);
   await sql`DROP TRIGGER IF EXISTS users_link_memberships ON users`.execute(db);
   await sql`
+    DROP TABLE IF EXISTS organization_membership_tombstones, organization_tombstones, organization_invitations,
+      organization_memberships, organizations
+  `.execute(db);
+  await sql`
     DROP FUNCTION IF EXISTS
       usersync_apply_organization_delivery(text, text, text, text, jsonb, text, jsonb, text),
       usersync_write_organization_invitation(jsonb),
@@ -402,11 +406,7 @@ export async function down(db: Kysely<any>): Promise<void> {
       usersync_write_organization(jsonb),
       usersync_end_user_memberships(),
       usersync_link_organization_memberships(),
-      usersync_link_user_memberships()
+      usersync_link_user_memberships(),
+      usersync_lock_clerk_id(text, text)
   `.execute(db);
-  await sql`
-    DROP TABLE IF EXISTS organization_membership_tombstones, organization_tombstones, organization_invitations,
-      organization_memberships, organizations
-  `.execute(db);
-  await sql`DROP FUNCTION IF EXISTS usersync_lock_clerk_id(text, text)`.execute(db);
 }
