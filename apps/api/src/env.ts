@@ -106,6 +106,7 @@ const schemas = {
     return origins;
   }),
   USER_DELETE_MODE: z.enum(['soft', 'hard']),
+  DELETE_MODE: z.enum(['soft', 'hard']),
   DEFAULT_ROLE: nonEmpty.max(64),
   LOG_LEVEL: z.enum(LOG_LEVELS),
   WEB_DIST_DIR: nonEmpty,
@@ -164,6 +165,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     jwtKey: read('CLERK_JWT_KEY') ?? null,
     apiUrl: (read('CLERK_API_URL') ?? CLERK_API_URL_DEFAULT).replace(/\/+$/, ''),
   };
+  // DELETE_MODE is the general name (users and organizations alike); USER_DELETE_MODE the older one.
+  const userDeleteMode = read('USER_DELETE_MODE');
+  const deleteMode = read('DELETE_MODE');
+  if (userDeleteMode && deleteMode && userDeleteMode !== deleteMode) {
+    problems.push('DELETE_MODE: differs from USER_DELETE_MODE; set only one of them');
+  }
   const webOrigins = read('WEB_ORIGIN');
   const databaseUrl = read('DATABASE_URL');
   const repoRoot = findRepoRoot();
@@ -212,7 +219,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     webhookSigningSecret,
     clerk,
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
-    sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole: read('DEFAULT_ROLE') ?? 'member' },
+    sync: {
+      deleteMode: deleteMode ?? userDeleteMode ?? 'soft',
+      defaultRole: read('DEFAULT_ROLE') ?? 'member',
+    },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
     webDistDir: webDistDir
       ? resolve(webDistDir)

@@ -33,6 +33,7 @@ const BLANK_ENV = Object.fromEntries(
     'CLERK_API_URL',
     'WEB_ORIGIN',
     'USER_DELETE_MODE',
+    'DELETE_MODE',
     'DEFAULT_ROLE',
     'LOG_LEVEL',
     'WEB_DIST_DIR',

@@ -8,6 +8,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in Clerk user (`sub` of a verified session token); set on every route of this scope. */
     clerkUserId: string;
+    /**
+     * The active organization the verified session token names (v2 `o: { id, rol, slg }`, v1
+     * `org_id`/`org_role`/`org_slug`), or null. Its id is all that is used: the rest is read from Clerk.
+     */
+    clerkOrganization: { id: string; role: string | null; slug: string | null } | null;
   }
 }
 
@@ -27,6 +32,7 @@ const unauthenticated = (message: string) => new ApiError(401, message, { code: 
 export default fp<ClerkAuthOptions>(
   async (fastify, { clerk, authorizedParties }) => {
     fastify.decorateRequest('clerkUserId', '');
+    fastify.decorateRequest('clerkOrganization', null);
     // Failed authentications count against the caller's IP (a token-guessing client is limited too).
     const checkRateLimit = fastify.hasDecorator('createRateLimit') ? fastify.createRateLimit() : null;
     async function rejectUnauthenticated(request: FastifyRequest, message: string): Promise<never> {
@@ -75,6 +81,11 @@ export default fp<ClerkAuthOptions>(
       const auth = getAuth(request);
       if (auth.userId) {
         request.clerkUserId = auth.userId;
+        // Clerk's SDK reads both token versions into orgId/orgRole/orgSlug (v2 roles come back `org:`-prefixed).
+        request.clerkOrganization =
+          typeof auth.orgId === 'string' && auth.orgId.length > 0 && auth.orgId.length <= 255
+            ? { id: auth.orgId, role: auth.orgRole ?? null, slug: auth.orgSlug ?? null }
+            : null;
         return;
       }
       const reason = (auth.debug?.() as { reason?: string } | undefined)?.reason;
