@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { registerStatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseConfig =
@@ -120,6 +121,10 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    registerStatementRunner(db, async (statement, values) => {
+      const result = await pool.query({ name: statement.name, text: statement.text, values });
+      return result.rows;
+    });
     return { db, kind: 'postgres', description: describeDatabaseUrl(config.url), close: () => db.destroy() };
   }
   let release = () => {};
@@ -129,6 +134,12 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   }
   const pglite = new PGlite(config.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  // Straight to PGlite (it queues behind an open transaction), not through Kysely's connection, which
+  // would send it into whatever Kysely transaction is open at the time.
+  registerStatementRunner(
+    db,
+    async (statement, values) => (await pglite.query<Record<string, unknown>>(statement.text, values)).rows,
+  );
   return {
     db,
     kind: 'pglite',

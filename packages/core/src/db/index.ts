@@ -1,2 +1,3 @@
 export * from './create-database.ts';
+export { type PreparedStatement, runPrepared } from './prepared-statement.ts';
 export * from './schema.ts';

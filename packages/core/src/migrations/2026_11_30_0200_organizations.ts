@@ -3,8 +3,10 @@ import { type Kysely, sql } from 'kysely';
 // Frozen in time: takes Kysely<any> and imports no app code, so later schema changes never rewrite it.
 //
 // Organizations, memberships and organization invitations, and the rules that write them as PL/pgSQL
-// functions: one delivery is one statement (docs/decisions/080). The TypeScript side parses and maps
-// Clerk's payloads into a flat JSON object of column values (ISO timestamps) and calls these.
+// functions, fitted into the write path of migration 2026_11_30_0100 (docs/decisions/070, 080): one
+// handler per event kind, the dispatch table replaced with their WHENs added, and the deliveries
+// function replaced so that a delivery can hold several subjects' locks. The TypeScript side parses and
+// maps Clerk's payloads into a flat JSON object of column values (ISO timestamps).
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema types.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -222,7 +224,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   `.execute(db);
 
   // Membership upsert; p_organization is the organization the payload embeds (or null), written first
-  // under its own ordering guard. Locks in one order everywhere: organization, user, membership.
+  // under its own ordering guard. Locks in the write path's one order (their keys sorted, COLLATE "C"):
+  // organization, organization_membership, user.
   // Outcome: created | updated | unchanged | stale | deleted | organization-deleted | user-deleted.
   await sql`
     CREATE FUNCTION usersync_write_organization_membership(p jsonb, p_organization jsonb) RETURNS text
@@ -235,8 +238,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       v_row      organization_memberships%ROWTYPE;
     BEGIN
       PERFORM usersync_lock_clerk_id('organization', v_org);
-      PERFORM usersync_lock_clerk_id('user', v_user);
       PERFORM usersync_lock_clerk_id('organization_membership', v_clerk_id);
+      PERFORM usersync_lock_clerk_id('user', v_user);
       IF EXISTS (SELECT 1 FROM organization_membership_tombstones WHERE clerk_id = v_clerk_id) THEN
         RETURN 'deleted';
       END IF;
@@ -284,8 +287,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       v_new integer;
     BEGIN
       IF p_clerk_organization_id IS NOT NULL THEN PERFORM usersync_lock_clerk_id('organization', p_clerk_organization_id); END IF;
-      IF p_clerk_user_id IS NOT NULL THEN PERFORM usersync_lock_clerk_id('user', p_clerk_user_id); END IF;
       PERFORM usersync_lock_clerk_id('organization_membership', p_clerk_id);
+      IF p_clerk_user_id IS NOT NULL THEN PERFORM usersync_lock_clerk_id('user', p_clerk_user_id); END IF;
       INSERT INTO organization_membership_tombstones (clerk_id, clerk_organization_id, clerk_user_id, deleted_at)
       VALUES (p_clerk_id, p_clerk_organization_id, p_clerk_user_id, p_deleted_at)
       ON CONFLICT (clerk_id) DO NOTHING;
@@ -326,70 +329,90 @@ export async function up(db: Kysely<any>): Promise<void> {
     END $$
   `.execute(db);
 
-  // One delivery, one statement: claims the svix-id in webhook_events (a delivery already processed is
-  // a duplicate; one left invalid or failed is tried again), applies one rule, records the outcome.
-  // Returns { status, reason }.
+  // The handlers, one per event kind: (data jsonb, options jsonb) -> (status, reason, user_id).
   await sql`
-    CREATE FUNCTION usersync_apply_organization_delivery(
-      p_svix_id text, p_source text, p_type text, p_clerk_user_id text, p_payload jsonb,
-      p_action text, p_fields jsonb, p_delete_mode text)
-    RETURNS jsonb LANGUAGE plpgsql AS $$
-    DECLARE
-      v_claimed boolean;
-      v_outcome text;
-      v_status  text;
-      v_reason  text;
-      v_noun    text := CASE WHEN p_action LIKE '%membership' THEN 'membership'
-                             WHEN p_action LIKE '%invitation' THEN 'invitation' ELSE 'organization' END;
+    CREATE FUNCTION usersync_organization_outcome(
+      p_outcome text, p_noun text, OUT status text, OUT reason text
+    ) LANGUAGE plpgsql IMMUTABLE AS $$
     BEGIN
-      INSERT INTO webhook_events (svix_id, source, type, clerk_user_id, payload, status)
-      VALUES (p_svix_id, p_source, p_type, p_clerk_user_id, p_payload, 'received')
-      ON CONFLICT (svix_id) DO UPDATE SET
-        attempts = webhook_events.attempts + 1, type = EXCLUDED.type,
-        clerk_user_id = EXCLUDED.clerk_user_id, payload = EXCLUDED.payload
-      WHERE webhook_events.status IN ('invalid', 'failed')
-      RETURNING true INTO v_claimed;
-      IF v_claimed IS NULL THEN
-        RETURN jsonb_build_object('status', 'duplicate', 'reason', 'delivery already processed');
-      END IF;
-
-      v_outcome := CASE p_action
-        WHEN 'write_organization' THEN usersync_write_organization(p_fields)
-        WHEN 'delete_organization' THEN usersync_delete_organization(
-          p_fields->>'clerk_id', (p_fields->>'deleted_at')::timestamptz, p_delete_mode)
-        WHEN 'write_organization_membership' THEN usersync_write_organization_membership(
-          p_fields, p_fields->'organization')
-        WHEN 'delete_organization_membership' THEN usersync_delete_organization_membership(
-          p_fields->>'clerk_id', p_fields->>'clerk_organization_id', p_fields->>'clerk_user_id',
-          (p_fields->>'deleted_at')::timestamptz)
-        WHEN 'write_organization_invitation' THEN usersync_write_organization_invitation(p_fields)
-      END;
-      IF v_outcome IS NULL THEN
-        RAISE EXCEPTION 'usersync_apply_organization_delivery: unknown action %', p_action;
-      END IF;
-
-      SELECT s, r INTO v_status, v_reason FROM (VALUES
-        ('created', 'applied', NULL),
-        ('updated', 'applied', NULL),
-        ('deleted-now', 'applied', NULL),
-        ('unchanged', 'duplicate', 'this version of the ' || v_noun || ' is already stored'),
-        ('stale', 'stale', 'a newer version of the ' || v_noun || ' is already stored'),
-        ('deleted', 'stale', 'the ' || v_noun || ' was deleted; deletion is final'),
-        ('already-deleted', 'duplicate', 'the ' || v_noun || ' was already deleted'),
-        ('organization-deleted', 'stale', 'the organization was deleted; its memberships ended'),
-        ('user-deleted', 'stale', 'the user was deleted; their memberships ended')
-      ) AS outcomes (o, s, r)
-      WHERE o = CASE WHEN p_action LIKE 'delete%' AND v_outcome = 'deleted' THEN 'deleted-now' ELSE v_outcome END;
-
-      UPDATE webhook_events SET status = v_status, error = v_reason, processed_at = now()
-      WHERE svix_id = p_svix_id;
-      RETURN jsonb_build_object('status', v_status, 'reason', v_reason, 'outcome', v_outcome);
+      CASE p_outcome
+        WHEN 'created', 'updated', 'deleted-now' THEN status := 'applied';
+        WHEN 'unchanged' THEN status := 'duplicate'; reason := 'this version of the ' || p_noun || ' is already stored';
+        WHEN 'stale' THEN status := 'stale'; reason := 'a newer version of the ' || p_noun || ' is already stored';
+        WHEN 'deleted' THEN status := 'stale'; reason := 'the ' || p_noun || ' was deleted; deletion is final';
+        WHEN 'already-deleted' THEN status := 'duplicate'; reason := 'the ' || p_noun || ' was already deleted';
+        WHEN 'organization-deleted' THEN status := 'stale'; reason := 'the organization was deleted; its memberships ended';
+        WHEN 'user-deleted' THEN status := 'stale'; reason := 'the user was deleted; their memberships ended';
+      END CASE; -- no ELSE: an unexpected outcome raises CASE_NOT_FOUND instead of passing silently
     END $$
   `.execute(db);
+  await sql`
+    CREATE FUNCTION usersync_apply_clerk_organization_upsert(
+      p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    BEGIN
+      SELECT o.status, o.reason INTO status, reason
+      FROM usersync_organization_outcome(usersync_write_organization(p_data), 'organization') o;
+    END $$
+  `.execute(db);
+  await sql`
+    CREATE FUNCTION usersync_apply_clerk_organization_delete(
+      p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    DECLARE
+      v_outcome text := usersync_delete_organization(
+        p_data->>'clerk_id', (p_data->>'deleted_at')::timestamptz, p_options->>'delete_mode');
+    BEGIN
+      SELECT o.status, o.reason INTO status, reason FROM usersync_organization_outcome(
+        CASE WHEN v_outcome = 'deleted' THEN 'deleted-now' ELSE v_outcome END, 'organization') o;
+    END $$
+  `.execute(db);
+  await sql`
+    CREATE FUNCTION usersync_apply_clerk_organization_membership_upsert(
+      p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    BEGIN
+      SELECT o.status, o.reason INTO status, reason FROM usersync_organization_outcome(
+        usersync_write_organization_membership(p_data, p_data->'organization'), 'membership') o;
+    END $$
+  `.execute(db);
+  await sql`
+    CREATE FUNCTION usersync_apply_clerk_organization_membership_delete(
+      p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    DECLARE
+      v_outcome text := usersync_delete_organization_membership(p_data->>'clerk_id',
+        p_data->>'clerk_organization_id', p_data->>'clerk_user_id', (p_data->>'deleted_at')::timestamptz);
+    BEGIN
+      SELECT o.status, o.reason INTO status, reason FROM usersync_organization_outcome(
+        CASE WHEN v_outcome = 'deleted' THEN 'deleted-now' ELSE v_outcome END, 'membership') o;
+    END $$
+  `.execute(db);
+  await sql`
+    CREATE FUNCTION usersync_apply_clerk_organization_invitation_upsert(
+      p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    BEGIN
+      SELECT o.status, o.reason INTO status, reason
+      FROM usersync_organization_outcome(usersync_write_organization_invitation(p_data), 'invitation') o;
+    END $$
+  `.execute(db);
+
+  // The dispatch table, replaced with every WHEN of 2026_11_30_0100 plus this migration's (070).
+  await sql.raw(dispatchTable([...USER_EVENT_KINDS, ...ORGANIZATION_EVENT_KINDS])).execute(db);
+
+  // The deliveries function of 2026_11_30_0100, replaced: one change. A delivery may name further
+  // subjects it writes (lock_keys: a membership's organization, itself and its user), and every lock
+  // of the whole statement is taken first, in the one order (COLLATE "C"). Taken one delivery at a
+  // time, a membership's second lock could come after a later delivery's key and cross another
+  // statement's order (a deadlock between two group commits).
+  await sql.raw(deliveriesFunction({ lockEverySubjectFirst: true })).execute(db);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql.raw(deliveriesFunction({ lockEverySubjectFirst: false })).execute(db);
+  await sql.raw(dispatchTable(USER_EVENT_KINDS)).execute(db);
   await sql`DROP TRIGGER IF EXISTS user_tombstones_end_memberships ON user_tombstones`.execute(db);
   await sql`DROP TRIGGER IF EXISTS users_link_memberships ON users`.execute(db);
   await sql`
@@ -398,7 +421,12 @@ export async function down(db: Kysely<any>): Promise<void> {
   `.execute(db);
   await sql`
     DROP FUNCTION IF EXISTS
-      usersync_apply_organization_delivery(text, text, text, text, jsonb, text, jsonb, text),
+      usersync_apply_clerk_organization_invitation_upsert(jsonb, jsonb),
+      usersync_apply_clerk_organization_membership_delete(jsonb, jsonb),
+      usersync_apply_clerk_organization_membership_upsert(jsonb, jsonb),
+      usersync_apply_clerk_organization_delete(jsonb, jsonb),
+      usersync_apply_clerk_organization_upsert(jsonb, jsonb),
+      usersync_organization_outcome(text, text),
       usersync_write_organization_invitation(jsonb),
       usersync_delete_organization_membership(text, text, text, timestamptz),
       usersync_write_organization_membership(jsonb, jsonb),
@@ -409,4 +437,136 @@ export async function down(db: Kysely<any>): Promise<void> {
       usersync_link_user_memberships(),
       usersync_lock_clerk_id(text, text)
   `.execute(db);
+}
+
+// The event kinds of the dispatch table (usersync_apply_clerk_event): kind -> handler function.
+const USER_EVENT_KINDS: Array<[string, string]> = [
+  ['user.upsert', 'usersync_apply_clerk_user_upsert'],
+  ['user.delete', 'usersync_apply_clerk_user_delete'],
+];
+const ORGANIZATION_EVENT_KINDS: Array<[string, string]> = [
+  ['organization.upsert', 'usersync_apply_clerk_organization_upsert'],
+  ['organization.delete', 'usersync_apply_clerk_organization_delete'],
+  ['organization_membership.upsert', 'usersync_apply_clerk_organization_membership_upsert'],
+  ['organization_membership.delete', 'usersync_apply_clerk_organization_membership_delete'],
+  ['organization_invitation.upsert', 'usersync_apply_clerk_organization_invitation_upsert'],
+];
+
+function dispatchTable(kinds: Array<[string, string]>): string {
+  const whens = kinds
+    .map(
+      ([kind, handler]) => `
+        WHEN '${kind}' THEN
+          SELECT * INTO status, reason, user_id FROM ${handler}(p_data, p_options);`,
+    )
+    .join('');
+  return `
+    CREATE OR REPLACE FUNCTION usersync_apply_clerk_event(
+      p_kind text, p_data jsonb, p_options jsonb, OUT status text, OUT reason text, OUT user_id uuid
+    ) LANGUAGE plpgsql AS $$
+    BEGIN
+      CASE p_kind${whens}
+        ELSE
+          RAISE EXCEPTION 'usersync: no handler for event kind %', p_kind;
+      END CASE;
+    END $$`;
+}
+
+/**
+ * usersync_apply_clerk_deliveries as 2026_11_30_0100 made it (lockEverySubjectFirst false: each
+ * delivery's lock_key as the loop reaches it), or as this migration makes it.
+ */
+function deliveriesFunction({ lockEverySubjectFirst }: { lockEverySubjectFirst: boolean }): string {
+  return `
+    CREATE OR REPLACE FUNCTION usersync_apply_clerk_deliveries(p_deliveries jsonb, p_options jsonb)
+    RETURNS TABLE (ordinal integer, status text, reason text, user_id uuid) LANGUAGE plpgsql AS $$
+    DECLARE
+      d record;
+      k record;
+      result record;
+      -- Not the OUT columns themselves: "status" would be ambiguous with webhook_events.status.
+      v_status text;
+      v_reason text;
+      v_user_id uuid;
+    BEGIN
+${
+  lockEverySubjectFirst
+    ? `FOR k IN
+        SELECT key FROM (
+          SELECT e.value->>'lock_key' AS key FROM jsonb_array_elements(p_deliveries) AS e(value)
+          UNION
+          SELECT x.key FROM jsonb_array_elements(p_deliveries) AS e(value),
+            jsonb_array_elements_text(CASE jsonb_typeof(e.value->'lock_keys')
+              WHEN 'array' THEN e.value->'lock_keys' ELSE '[]'::jsonb END) AS x(key)
+        ) keys
+        WHERE key IS NOT NULL
+        ORDER BY key COLLATE "C"
+      LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended(k.key, 0));
+      END LOOP;`
+    : ''
+}
+      FOR d IN
+        SELECT e.ord::integer AS ord, e.value->>'svix_id' AS svix_id,
+          coalesce(e.value->>'source', 'clerk') AS source, e.value->>'type' AS type,
+          e.value->>'clerk_user_id' AS clerk_user_id, e.value->'payload' AS payload,
+          e.value->>'lock_key' AS lock_key, e.value->>'kind' AS kind, e.value->'data' AS data,
+          e.value->>'status' AS decided_status, e.value->>'reason' AS decided_reason
+        FROM jsonb_array_elements(p_deliveries) WITH ORDINALITY AS e(value, ord)
+        ORDER BY e.value->>'lock_key' COLLATE "C" NULLS LAST, e.value->>'svix_id' COLLATE "C"
+      LOOP
+        v_user_id := NULL;
+        v_reason := NULL;
+        BEGIN${
+          lockEverySubjectFirst
+            ? ''
+            : `
+          IF d.lock_key IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock(hashtextextended(d.lock_key, 0));
+          END IF;`
+        }
+          -- A concurrent delivery of the same id waits here for the other to commit, then finds it taken.
+          INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, payload, status)
+          VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, 'received')
+          ON CONFLICT (svix_id) DO UPDATE SET
+            attempts = w.attempts + 1, type = excluded.type,
+            clerk_user_id = excluded.clerk_user_id, payload = excluded.payload
+          WHERE w.status IN ('invalid', 'failed');
+          IF NOT FOUND THEN
+            v_status := 'duplicate';
+            v_reason := 'delivery already processed';
+          ELSE
+            IF d.kind IS NULL THEN
+              v_status := d.decided_status;
+              v_reason := d.decided_reason;
+            ELSE
+              SELECT * INTO result FROM usersync_apply_clerk_event(d.kind, d.data, p_options);
+              v_status := result.status;
+              v_reason := result.reason;
+              v_user_id := result.user_id;
+            END IF;
+            UPDATE webhook_events w SET status = v_status, error = v_reason, processed_at = now()
+            WHERE w.svix_id = d.svix_id;
+          END IF;
+        EXCEPTION WHEN OTHERS THEN
+          v_status := 'failed';
+          v_reason := SQLSTATE || ': ' || left(SQLERRM, 1990);
+          v_user_id := NULL;
+          BEGIN
+            INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
+            VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', v_reason, now())
+            ON CONFLICT (svix_id) DO UPDATE SET
+              status = 'failed', error = excluded.error, processed_at = excluded.processed_at
+            WHERE w.status IN ('invalid', 'failed');
+          EXCEPTION WHEN OTHERS THEN
+            NULL; -- the delivery's own error is what the caller reports
+          END;
+        END;
+        ordinal := d.ord;
+        status := v_status;
+        reason := v_reason;
+        user_id := v_user_id;
+        RETURN NEXT;
+      END LOOP;
+    END $$`;
 }

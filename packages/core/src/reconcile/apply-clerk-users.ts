@@ -1,14 +1,14 @@
 import type { Db } from '../db/create-database.ts';
 import type { ClerkUserFields } from '../sync/map-clerk-user.ts';
-import { lockClerkUser, type WriteOutcome, writeClerkUser } from '../sync/write-clerk-user.ts';
+import { lockClerkUser, type WriteOutcome, writeClerkUsers } from '../sync/write-clerk-user.ts';
 
 /**
- * Writes Clerk users through the one upsert rule (writeClerkUser: ordering guard, tombstones,
- * invitations, app-owned fields untouched), many users per transaction so a 100k-user backfill
- * does not pay a commit per user.
+ * Writes one page of Clerk users through the one upsert rule (usersync_write_clerk_user: ordering guard,
+ * tombstones, invitations, app-owned fields untouched) in one statement and one transaction, so a
+ * 100k-user backfill pays neither a round trip nor a commit per user.
  *
  * Locks are taken in clerk_id order, so two reconcile runs cannot deadlock each other; a webhook
- * holds one lock at a time and at most waits for this transaction.
+ * holds one lock at a time and at most waits for this statement.
  * Returns each user's outcome by Clerk id.
  */
 export async function applyClerkUsers(
@@ -16,17 +16,9 @@ export async function applyClerkUsers(
   users: readonly ClerkUserFields[],
   defaultRole: string,
 ): Promise<Map<string, WriteOutcome>> {
-  const sorted = [...users].sort((a, b) => (a.clerk_id < b.clerk_id ? -1 : a.clerk_id > b.clerk_id ? 1 : 0));
-  return db.transaction().execute(async (trx) => {
-    const outcomes = new Map<string, WriteOutcome>();
-    for (const fields of sorted) {
-      await lockClerkUser(trx, fields.clerk_id);
-      // Listed by Clerk just now, so a user deactivated as missing comes back (writeClerkUser decides).
-      const { outcome } = await writeClerkUser(trx, fields, defaultRole, { presentInClerk: true });
-      outcomes.set(fields.clerk_id, outcome);
-    }
-    return outcomes;
-  });
+  // Listed by Clerk just now, so a user deactivated as missing comes back (the rule decides).
+  const outcomes = await writeClerkUsers(db, users, defaultRole, { presentInClerk: true });
+  return new Map(users.map((fields, i) => [fields.clerk_id, outcomes[i]!]));
 }
 
 /**

@@ -1,20 +1,15 @@
-import { sql, type Transaction } from 'kysely';
-import { isOrganizationEventType } from '../clerk/clerk-organization-payloads.ts';
 import {
   type ClerkWebhookEnvelope,
-  clerkDeletedObjectSchema,
   clerkWebhookEnvelopeSchema,
   describeZodError,
 } from '../clerk/clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
-import type { Database, WebhookEventStatus } from '../db/schema.ts';
-import { InvalidClerkUserError } from './errors.ts';
-import { mapClerkUser } from './map-clerk-user.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
+import type { WebhookEventStatus } from '../db/schema.ts';
+import { CLERK_EVENT_HANDLERS } from './clerk-event-handlers.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
-import { applyOrganizationDelivery, planOrganizationDelivery } from './write-clerk-organization.ts';
-import { deleteClerkUser, lockClerkUser, writeClerkUser } from './write-clerk-user.ts';
 
 export interface ClerkDelivery {
   /** The `svix-id` header: stable across Svix's retries of one delivery. */
@@ -38,94 +33,163 @@ export interface ApplyResult {
   userId?: string;
 }
 
-type Outcome = { status: ApplyStatus; reason?: string; userId?: string };
+/**
+ * Our own failure while applying one delivery (a constraint the rule did not expect, a bug): it was
+ * undone, recorded `failed` in webhook_events, and the caller answers 5xx so Svix retries.
+ */
+export class DeliveryFailedError extends Error {
+  /** The SQLSTATE the database raised. */
+  readonly code: string;
+  constructor(svixId: string, reason: string) {
+    super(`delivery ${svixId} could not be applied: ${reason}`);
+    this.name = 'DeliveryFailedError';
+    this.code = reason.split(':', 1)[0] ?? '';
+  }
+}
 
-const RETRYABLE = ['invalid', 'failed'] as const;
+/** One delivery as usersync_apply_clerk_deliveries takes it (see migration 2026_11_30_0100). */
+interface DeliveryRecord {
+  svix_id: string;
+  source: string;
+  type: string | null;
+  clerk_user_id: string | null;
+  payload: unknown;
+  lock_key: string | null;
+  /** Further subjects' lock keys (PreparedClerkEvent.lockKeys). */
+  lock_keys: string[] | null;
+  kind: string | null;
+  data: object | null;
+  /** With kind null: the outcome decided here (invalid, ignored), only recorded. */
+  status: ApplyStatus | null;
+  reason: string | null;
+}
+
+interface DeliveryOutcome {
+  ordinal: number;
+  status: ApplyStatus | 'failed';
+  reason: string | null;
+  user_id: string | null;
+}
+
+// The whole rule of a delivery (claim, lock, handler, recorded status) is one statement.
+const APPLY_DELIVERIES: PreparedStatement = {
+  name: 'usersync_apply_clerk_deliveries',
+  text: 'SELECT ordinal, status, reason, user_id FROM usersync_apply_clerk_deliveries($1::jsonb, $2::jsonb)',
+};
 
 /**
- * Applies one verified Clerk webhook delivery in one transaction, recording it in webhook_events.
+ * Applies one verified Clerk webhook delivery, recording it in webhook_events, in one statement.
  * - A delivery already processed (same svix-id) is answered `duplicate` and changes nothing.
  * - `invalid` and `failed` deliveries are tried again when Svix redelivers them.
  * - Throws only for our own failures (database down, bugs): the caller answers 5xx so Svix retries.
+ * Deliveries that arrive while earlier ones are still being written share one statement (group commit,
+ * see DeliveryGroups); each keeps its own outcome.
  */
 export async function applyClerkEvent(
   db: Db,
   delivery: ClerkDelivery,
   options?: SyncOptions,
 ): Promise<ApplyResult> {
-  const opts = withDefaults(options);
-  const parsed = parseDelivery(delivery.body);
-  const type = parsed.envelope?.type ?? null;
-  const clerkUserId = parsed.clerkUserId;
-  const base = { svixId: delivery.svixId, type, clerkUserId };
-  const source = delivery.source ?? 'clerk';
+  return groupsFor(db).apply(prepareDelivery(delivery), options);
+}
 
-  // Organizations, memberships, invitations: one statement per delivery (docs/decisions/080). Only a
-  // payload that maps goes there; an invalid one is recorded below like any other.
-  const organizationPlan =
-    parsed.envelope && isOrganizationEventType(parsed.envelope.type)
-      ? planOrganizationDelivery(parsed.envelope.type, parsed.envelope)
-      : null;
-  if (organizationPlan && 'action' in organizationPlan) {
-    try {
-      const outcome = await applyOrganizationDelivery(
-        db,
-        { svixId: delivery.svixId, source, type: type!, clerkUserId, payload: parsed.json },
-        organizationPlan,
-        opts.deleteMode,
-      );
-      return { ...base, status: outcome.status, ...(outcome.reason !== null && { reason: outcome.reason }) };
-    } catch (error) {
-      if (!isDatabaseUnavailableError(error)) await recordFailure(db, delivery, base, error);
-      throw error;
-    }
-  }
+/**
+ * Applies several deliveries in one statement and one transaction, each in its own subtransaction: a
+ * delivery that fails is undone and recorded `failed` alone (its entry is a DeliveryFailedError), the
+ * others keep their outcome. Order does not matter: the database takes them in lock order.
+ */
+export async function applyClerkEvents(
+  db: Db,
+  deliveries: readonly ClerkDelivery[],
+  options?: SyncOptions,
+): Promise<Array<ApplyResult | DeliveryFailedError>> {
+  const prepared = deliveries.map(prepareDelivery);
+  return runDeliveries(db, prepared, optionsJson(options));
+}
 
+interface PreparedDelivery {
+  record: DeliveryRecord;
+  result: Pick<ApplyResult, 'svixId' | 'type' | 'clerkUserId'>;
+}
+
+function optionsJson(options: SyncOptions | undefined): string {
+  const { defaultRole, deleteMode } = withDefaults(options);
+  return JSON.stringify({ default_role: defaultRole, delete_mode: deleteMode });
+}
+
+async function runDeliveries(
+  db: Db,
+  deliveries: readonly PreparedDelivery[],
+  options: string,
+): Promise<Array<ApplyResult | DeliveryFailedError>> {
+  let rows: DeliveryOutcome[];
   try {
-    return await db.transaction().execute(async (trx) => {
-      // Claims the svix-id. A concurrent delivery of the same id waits here for us to commit, then
-      // finds the row taken; a row left invalid or failed is claimed again.
-      const claimed = await trx
-        .insertInto('webhook_events')
-        .values({
-          svix_id: delivery.svixId,
-          source,
-          type,
-          clerk_user_id: clerkUserId,
-          payload: parsed.json === undefined ? null : JSON.stringify(parsed.json),
-          status: 'received',
-        })
-        .onConflict((oc) =>
-          oc
-            .column('svix_id')
-            .doUpdateSet({
-              attempts: sql`webhook_events.attempts + 1`,
-              type: (eb) => eb.ref('excluded.type'),
-              clerk_user_id: (eb) => eb.ref('excluded.clerk_user_id'),
-              payload: (eb) => eb.ref('excluded.payload'),
-            })
-            .where('webhook_events.status', 'in', RETRYABLE),
-        )
-        .returning('svix_id')
-        .executeTakeFirst();
-      if (!claimed) return { ...base, status: 'duplicate' as const, reason: 'delivery already processed' };
-
-      const outcome =
-        organizationPlan && 'invalid' in organizationPlan
-          ? { status: 'invalid' as const, reason: organizationPlan.invalid }
-          : await applyParsed(trx, parsed, opts);
-      await trx
-        .updateTable('webhook_events')
-        .set({ status: outcome.status, error: outcome.reason ?? null, processed_at: new Date() })
-        .where('svix_id', '=', delivery.svixId)
-        .execute();
-      return { ...base, ...outcome };
-    });
+    rows = await runPrepared<DeliveryOutcome & Record<string, unknown>>(db, APPLY_DELIVERIES, [
+      JSON.stringify(deliveries.map((d) => d.record)),
+      options,
+    ]);
   } catch (error) {
-    // Our own failure: nothing of the transaction stayed. Leave a trace when the database is still there.
-    if (!isDatabaseUnavailableError(error)) await recordFailure(db, delivery, base, error);
+    // The statement failed as a whole (nothing of it stayed). Leave a trace when the database is there.
+    if (!isDatabaseUnavailableError(error)) {
+      await recordFailures(db, deliveries, error);
+    }
     throw error;
   }
+  const results: Array<ApplyResult | DeliveryFailedError> = new Array(deliveries.length);
+  for (const row of rows) {
+    const { result } = deliveries[row.ordinal - 1]!;
+    if (row.status === 'failed') {
+      results[row.ordinal - 1] = new DeliveryFailedError(result.svixId, row.reason ?? 'unknown error');
+      continue;
+    }
+    results[row.ordinal - 1] = {
+      ...result,
+      status: row.status,
+      ...(row.reason !== null && { reason: row.reason }),
+      ...(row.user_id !== null && { userId: row.user_id }),
+    };
+  }
+  return results;
+}
+
+function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
+  const parsed = parseDelivery(delivery.body);
+  const type = parsed.envelope?.type ?? null;
+  const result = { svixId: delivery.svixId, type, clerkUserId: parsed.clerkUserId };
+  const record: DeliveryRecord = {
+    svix_id: delivery.svixId,
+    source: delivery.source ?? 'clerk',
+    type,
+    clerk_user_id: parsed.clerkUserId,
+    payload: parsed.json === undefined ? null : parsed.json,
+    lock_key: null,
+    lock_keys: null,
+    kind: null,
+    data: null,
+    status: null,
+    reason: null,
+  };
+  const decide = (status: ApplyStatus, reason: string): PreparedDelivery => ({
+    record: { ...record, status, reason },
+    result,
+  });
+  if (!parsed.envelope) return decide('invalid', parsed.problem ?? 'unusable payload');
+  const handler = Object.hasOwn(CLERK_EVENT_HANDLERS, parsed.envelope.type)
+    ? CLERK_EVENT_HANDLERS[parsed.envelope.type]
+    : undefined;
+  if (!handler) return decide('ignored', `event type ${parsed.envelope.type} is not handled`);
+  const event = handler(parsed.envelope);
+  if ('invalid' in event) return decide('invalid', event.invalid);
+  return {
+    record: {
+      ...record,
+      lock_key: event.lockKey,
+      lock_keys: event.lockKeys ?? null,
+      kind: event.kind,
+      data: event.data,
+    },
+    result,
+  };
 }
 
 interface ParsedDelivery {
@@ -142,12 +206,7 @@ function parseDelivery(body: string): ParsedDelivery {
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return {
-      json: undefined,
-      envelope: null,
-      clerkUserId: null,
-      problem: `body is not JSON: ${(error as Error).message}`,
-    };
+    return { ...unusable, problem: `body is not JSON: ${(error as Error).message}` };
   }
   // Signed bodies can still be hostile. Keep the record, without a payload jsonb would refuse.
   const problem = storableJsonProblem(json);
@@ -161,84 +220,108 @@ function parseDelivery(body: string): ParsedDelivery {
   return { json, envelope: envelope.data, clerkUserId, problem: null };
 }
 
-async function applyParsed(
-  trx: Transaction<Database>,
-  parsed: ParsedDelivery,
-  opts: Required<SyncOptions>,
-): Promise<Outcome> {
-  const { envelope } = parsed;
-  if (!envelope) return { status: 'invalid', reason: parsed.problem ?? 'unusable payload' };
+const RECORD_FAILURE: PreparedStatement = {
+  name: 'usersync_record_delivery_failure',
+  text: `INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
+    SELECT d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', $2::text, now()
+    FROM jsonb_to_recordset($1::jsonb) AS d(svix_id text, source text, type text, clerk_user_id text)
+    ON CONFLICT (svix_id) DO UPDATE SET status = 'failed', error = excluded.error, processed_at = excluded.processed_at
+    WHERE w.status IN ('invalid', 'failed')`,
+};
 
-  switch (envelope.type) {
-    case 'user.created':
-    case 'user.updated': {
-      let fields: ReturnType<typeof mapClerkUser>;
-      try {
-        fields = mapClerkUser(envelope.data);
-      } catch (error) {
-        if (error instanceof InvalidClerkUserError) return { status: 'invalid', reason: error.message };
-        throw error;
-      }
-      await lockClerkUser(trx, fields.clerk_id);
-      const { outcome, user } = await writeClerkUser(trx, fields, opts.defaultRole);
-      const userId = user?.id;
-      switch (outcome) {
-        case 'created':
-        case 'updated':
-          return { status: 'applied', userId };
-        case 'unchanged':
-          return { status: 'duplicate', reason: 'this version of the user is already stored', userId };
-        case 'stale':
-          return { status: 'stale', reason: 'a newer version of the user is already stored', userId };
-        case 'deleted':
-          return { status: 'stale', reason: 'the user was deleted; deletion is final', userId };
-      }
-      break;
-    }
-    case 'user.deleted': {
-      const data = clerkDeletedObjectSchema.safeParse(envelope.data);
-      if (!data.success) return { status: 'invalid', reason: describeZodError(data.error, 'data') };
-      await lockClerkUser(trx, data.data.id);
-      const deletedAt = envelope.timestamp === undefined ? new Date() : new Date(envelope.timestamp);
-      const { alreadyDeleted } = await deleteClerkUser(trx, data.data.id, deletedAt, opts.deleteMode);
-      return alreadyDeleted
-        ? { status: 'duplicate', reason: 'the user was already deleted' }
-        : { status: 'applied' };
-    }
-    default:
-      return { status: 'ignored', reason: `event type ${envelope.type} is not handled` };
-  }
-  return { status: 'invalid', reason: 'unreachable' };
-}
-
-async function recordFailure(
+async function recordFailures(
   db: Db,
-  delivery: ClerkDelivery,
-  base: { type: string | null; clerkUserId: string | null },
+  deliveries: readonly PreparedDelivery[],
   error: unknown,
 ): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+  const unique = new Map(deliveries.map((d) => [d.record.svix_id, d.record]));
   try {
-    await db
-      .insertInto('webhook_events')
-      .values({
-        svix_id: delivery.svixId,
-        source: delivery.source ?? 'clerk',
-        type: base.type,
-        clerk_user_id: base.clerkUserId,
-        status: 'failed',
-        error: message.slice(0, 2000),
-        payload: null,
-        processed_at: new Date(),
-      })
-      .onConflict((oc) =>
-        oc
-          .column('svix_id')
-          .doUpdateSet({ status: 'failed', error: message.slice(0, 2000), processed_at: new Date() })
-          .where('webhook_events.status', 'in', RETRYABLE),
-      )
-      .execute();
+    await runPrepared(db, RECORD_FAILURE, [JSON.stringify([...unique.values()]), message]);
   } catch {
     // The original error is what matters; it is rethrown by the caller.
   }
+}
+
+interface Waiter {
+  delivery: PreparedDelivery;
+  options: string;
+  resolve: (result: ApplyResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. At most `maxInFlight` delivery statements run at once per database handle; a
+ * delivery arriving while all are busy waits for the next free one, together with every other
+ * delivery that arrived meanwhile, and they go as one statement (one parse, one commit, one WAL
+ * flush for all). A lone delivery never waits: with a free slot it is sent at once, no timer.
+ */
+class DeliveryGroups {
+  #inFlight = 0;
+  #queue: Waiter[] = [];
+
+  readonly #db: Db;
+  readonly #maxInFlight: number;
+  readonly #maxGroup: number;
+
+  constructor(db: Db, maxInFlight: number, maxGroup: number) {
+    this.#db = db;
+    this.#maxInFlight = maxInFlight;
+    this.#maxGroup = maxGroup;
+  }
+
+  apply(delivery: PreparedDelivery, options: SyncOptions | undefined): Promise<ApplyResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ delivery, options: optionsJson(options), resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+      // One statement carries one set of options: the first waiter's, and every waiter that shares them.
+      const options = this.#queue[0]!.options;
+      const group: Waiter[] = [];
+      const rest: Waiter[] = [];
+      for (const waiter of this.#queue) {
+        (waiter.options === options && group.length < this.#maxGroup ? group : rest).push(waiter);
+      }
+      this.#queue = rest;
+      this.#inFlight += 1;
+      runDeliveries(
+        this.#db,
+        group.map((w) => w.delivery),
+        options,
+      )
+        .then(
+          (results) => {
+            for (const [i, waiter] of group.entries()) {
+              const result = results[i]!;
+              if (result instanceof Error) waiter.reject(result);
+              else waiter.resolve(result);
+            }
+          },
+          (error: unknown) => {
+            for (const waiter of group) waiter.reject(error);
+          },
+        )
+        .finally(() => {
+          this.#inFlight -= 1;
+          this.#pump();
+        });
+    }
+  }
+}
+
+/** Statements in flight per database handle, and deliveries per statement, for webhook ingest. */
+export const GROUP_COMMIT = { maxInFlight: 4, maxGroup: 100 };
+
+const groups = new WeakMap<Db, DeliveryGroups>();
+function groupsFor(db: Db): DeliveryGroups {
+  let found = groups.get(db);
+  if (!found) {
+    found = new DeliveryGroups(db, GROUP_COMMIT.maxInFlight, GROUP_COMMIT.maxGroup);
+    groups.set(db, found);
+  }
+  return found;
 }

@@ -2,8 +2,16 @@ export {
   type ApplyResult,
   type ApplyStatus,
   applyClerkEvent,
+  applyClerkEvents,
   type ClerkDelivery,
+  DeliveryFailedError,
+  GROUP_COMMIT,
 } from './apply-clerk-event.ts';
+export {
+  CLERK_EVENT_HANDLERS,
+  type PrepareClerkEvent,
+  type PreparedClerkEvent,
+} from './clerk-event-handlers.ts';
 export { InvalidClerkPayloadError, InvalidClerkUserError } from './errors.ts';
 export {
   mapClerkOrganization,

@@ -9,7 +9,7 @@ import {
 } from '../clerk/sample-clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
-import { applyClerkEvent } from './apply-clerk-event.ts';
+import { applyClerkEvent, applyClerkEvents, DeliveryFailedError } from './apply-clerk-event.ts';
 import type { UserDeleteMode } from './sync-options.ts';
 
 // Twins of event-ordering.property.test.ts for organizations and memberships: Svix may deliver a
@@ -269,5 +269,39 @@ describeEachDatabase('organization and membership event ordering (property)', (u
       }),
       { numRuns: kind === 'pglite' ? 20 : 30 },
     );
+  });
+
+  it('two statements whose memberships cross organizations and users never deadlock', async () => {
+    const database = use();
+    if (database.kind !== 'postgres') return; // one in-process connection: nothing runs concurrently
+    const other = database.openAnotherConnection();
+    // Statement 1 writes a membership (organization A, user U) and then organization B; statement 2
+    // writes organization B and then user U. Locking each delivery's subjects as the loop reaches them
+    // crosses the orders (A, U, B against B, U); every subject up front does not.
+    for (let round = 0; round < 40; round++) {
+      // A sorts before B, so statement 1 reaches B last.
+      const [a, b] = ['a', 'b'].map((n) =>
+        sampleClerkOrganization({ id: `org_${n}${randomUUID()}`, createdAt: T0 }),
+      );
+      const user = sampleClerkUser({ id: `user_${randomUUID()}`, createdAt: T0 });
+      const membership = sampleClerkOrganizationMembership({
+        organization: a,
+        userId: user.id as string,
+        createdAt: T0,
+      });
+      const first = [
+        delivery(sampleClerkEvent('organizationMembership.created', membership)),
+        delivery(sampleClerkEvent('organization.created', b!)),
+      ];
+      const second = [
+        delivery(sampleClerkEvent('organization.updated', { ...b!, updated_at: T0 + 1 })),
+        delivery(sampleClerkEvent('user.created', user)),
+      ];
+      const [r1, r2] = await Promise.all([
+        applyClerkEvents(database.db, first),
+        applyClerkEvents(other, second),
+      ]);
+      expect([...r1, ...r2].filter((r) => r instanceof DeliveryFailedError)).toEqual([]);
+    }
   });
 });

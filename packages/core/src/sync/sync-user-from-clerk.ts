@@ -2,7 +2,7 @@ import type { Db } from '../db/create-database.ts';
 import type { UserRow } from '../db/schema.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
-import { lockClerkUser, type WriteOutcome, writeClerkUser } from './write-clerk-user.ts';
+import { type WriteOutcome, writeClerkUser } from './write-clerk-user.ts';
 
 export interface SyncUserResult {
   /**
@@ -26,9 +26,6 @@ export async function syncUserFromClerk(
 ): Promise<SyncUserResult> {
   const fields = mapClerkUser(clerkUser);
   const { defaultRole } = withDefaults(options);
-  return db.transaction().execute(async (trx) => {
-    await lockClerkUser(trx, fields.clerk_id);
-    // Read from Clerk's API just now: the user exists there, whatever its version.
-    return writeClerkUser(trx, fields, defaultRole, { presentInClerk: true });
-  });
+  // Read from Clerk's API just now: the user exists there, whatever its version. One statement.
+  return writeClerkUser(db, fields, defaultRole, { presentInClerk: true });
 }

@@ -1,124 +1,79 @@
 import { sql, type Transaction } from 'kysely';
+import type { Db } from '../db/create-database.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { Database, UserRow } from '../db/schema.ts';
 import type { ClerkUserFields } from './map-clerk-user.ts';
-import type { UserDeleteMode } from './sync-options.ts';
-
-type Trx = Transaction<Database>;
 
 export type WriteOutcome = 'created' | 'updated' | 'reactivated' | 'unchanged' | 'stale' | 'deleted';
 
+/** The advisory-lock key of one Clerk user: every Clerk-driven write of that user holds it. */
+export function clerkUserLockKey(clerkId: string): string {
+  return `usersync:user:${clerkId}`;
+}
+
 /**
  * Serialises every Clerk-driven write for one Clerk user id, across connections and API replicas,
- * until the transaction ends. Without it a create racing a delete could both pass their checks.
+ * until the transaction ends (the SQL write rules take the same lock: clerkUserLockKey).
  */
-export async function lockClerkUser(trx: Trx, clerkId: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`usersync:user:${clerkId}`}, 0))`.execute(trx);
+export async function lockClerkUser(trx: Transaction<Database>, clerkId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clerkUserLockKey(clerkId)}, 0))`.execute(trx);
+}
+
+/** ClerkUserFields as the SQL rule takes them (the usersync_clerk_user type): plus the invitation key. */
+export function clerkUserRecord(fields: ClerkUserFields): ClerkUserFields & { email_lower: string | null } {
+  // Invitations are stored lower-cased by JavaScript's rules; compare with the same rules.
+  return { ...fields, email_lower: fields.email ? fields.email.toLowerCase() : null };
+}
+
+// The rule itself is SQL (usersync_write_clerk_user, migration 2026_11_30_0100): the ordering guard on
+// clerk_updated_at, tombstones, reactivation (presentInClerk), invitation claim, app-owned fields kept.
+const WRITE_USERS_RETURNING_ROWS: PreparedStatement = {
+  name: 'usersync_write_clerk_users_rows',
+  text: 'SELECT w.ordinal, w.outcome, (w.written).* FROM usersync_write_clerk_users($1::jsonb, $2::text, $3::boolean) w',
+};
+const WRITE_USERS: PreparedStatement = {
+  name: 'usersync_write_clerk_users',
+  text: 'SELECT w.ordinal, w.outcome FROM usersync_write_clerk_users($1::jsonb, $2::text, $3::boolean) w',
+};
+
+export interface WriteOptions {
+  /** The payload was just read from Clerk's API: a deactivated user comes back whatever its version. */
+  presentInClerk?: boolean;
+}
+
+/** Writes one Clerk user through the one rule, in one statement; returns the row as stored. */
+export async function writeClerkUser(
+  db: Db,
+  fields: ClerkUserFields,
+  defaultRole: string,
+  options: WriteOptions = {},
+): Promise<{ outcome: WriteOutcome; user: UserRow | null }> {
+  const rows = await runPrepared<{ ordinal: number; outcome: WriteOutcome } & UserRow>(
+    db,
+    WRITE_USERS_RETURNING_ROWS,
+    [JSON.stringify([clerkUserRecord(fields)]), defaultRole, options.presentInClerk ?? false],
+  );
+  const { ordinal: _, outcome, ...user } = rows[0]!;
+  return { outcome, user: user.id ? user : null };
 }
 
 /**
- * The one upsert rule. Must run inside a transaction after lockClerkUser():
- * - a tombstoned (deleted) id never comes back;
- * - an existing row changes only when the payload's updated_at is newer (equal: unchanged);
- * - a row deactivated by `reconcile --deactivate-missing` comes back with any newer version, and with
- *   any version at all when the payload was just read from Clerk's API (`presentInClerk`): Clerk has
- *   the user now, even if we hold a newer version of it;
- * - a new row takes its role from an open invitation for its verified email, else defaultRole;
- * - app-owned columns (role, app_metadata, settings) are never written from Clerk data.
+ * Writes many Clerk users through the same rule in one statement and one transaction (locks taken in
+ * clerk_id order, so two callers cannot deadlock). Returns each user's outcome, in input order.
  */
-export async function writeClerkUser(
-  trx: Trx,
-  fields: ClerkUserFields,
+export async function writeClerkUsers(
+  db: Db,
+  users: readonly ClerkUserFields[],
   defaultRole: string,
-  options: { presentInClerk?: boolean } = {},
-): Promise<{ outcome: WriteOutcome; user: UserRow | null }> {
-  // One round trip for both: the row (all columns null when absent) and whether the id is tombstoned.
-  const { rows } = await sql<UserRow & { tombstoned: boolean }>`
-    SELECT u.*, EXISTS (SELECT 1 FROM user_tombstones t WHERE t.clerk_id = ${fields.clerk_id}) AS tombstoned
-    FROM (SELECT 1) AS one LEFT JOIN users u ON u.clerk_id = ${fields.clerk_id}
-  `.execute(trx);
-  const current = rows[0];
-  const existing = current?.id ? (({ tombstoned: _, ...user }) => user as UserRow)(current) : null;
-
-  if (current?.tombstoned || existing?.deleted_at) return { outcome: 'deleted', user: existing };
-
-  if (existing) {
-    const stored = existing.clerk_updated_at?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const incoming = fields.clerk_updated_at.getTime();
-    if (incoming <= stored) {
-      if (!existing.is_active && options.presentInClerk) {
-        const user = await trx
-          .updateTable('users')
-          .set({ is_active: true })
-          .where('id', '=', existing.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { outcome: 'reactivated', user };
-      }
-      return { outcome: incoming < stored ? 'stale' : 'unchanged', user: existing };
-    }
-    const { clerk_id: _, ...changes } = fields;
-    const user = await trx
-      .updateTable('users')
-      // Clerk sent a newer version, so the user exists there: undo a reconcile deactivation.
-      .set({ ...changes, public_metadata: JSON.stringify(fields.public_metadata), is_active: true })
-      .where('id', '=', existing.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { outcome: 'updated', user };
-  }
-
-  const invitation =
-    fields.email && fields.email_verified
-      ? await trx
-          .updateTable('invitations')
-          .set({ claimed_at: new Date() })
-          .where('email', '=', fields.email.toLowerCase())
-          .where('claimed_at', 'is', null)
-          .returning(['id', 'role', 'data'])
-          .executeTakeFirst()
-      : undefined;
-  const user = await trx
-    .insertInto('users')
-    .values({
-      ...fields,
-      public_metadata: JSON.stringify(fields.public_metadata),
-      role: invitation?.role ?? defaultRole,
-      app_metadata: JSON.stringify(invitation?.data ?? {}),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  if (invitation) {
-    await trx
-      .updateTable('invitations')
-      .set({ claimed_by_user_id: user.id })
-      .where('id', '=', invitation.id)
-      .execute();
-  }
-  return { outcome: 'created', user };
-}
-
-/** Deletion is terminal: a tombstone first, then the row is deactivated (soft) or removed (hard). */
-export async function deleteClerkUser(
-  trx: Trx,
-  clerkId: string,
-  deletedAt: Date,
-  mode: UserDeleteMode,
-): Promise<{ alreadyDeleted: boolean }> {
-  const inserted = await trx
-    .insertInto('user_tombstones')
-    .values({ clerk_id: clerkId, deleted_at: deletedAt })
-    .onConflict((oc) => oc.column('clerk_id').doNothing())
-    .returning('clerk_id')
-    .executeTakeFirst();
-  if (mode === 'hard') {
-    await trx.deleteFrom('users').where('clerk_id', '=', clerkId).execute();
-  } else {
-    await trx
-      .updateTable('users')
-      .set({ is_active: false, deleted_at: deletedAt })
-      .where('clerk_id', '=', clerkId)
-      .where('deleted_at', 'is', null)
-      .execute();
-  }
-  return { alreadyDeleted: !inserted };
+  options: WriteOptions = {},
+): Promise<WriteOutcome[]> {
+  if (users.length === 0) return [];
+  const rows = await runPrepared<{ ordinal: number; outcome: WriteOutcome }>(db, WRITE_USERS, [
+    JSON.stringify(users.map(clerkUserRecord)),
+    defaultRole,
+    options.presentInClerk ?? false,
+  ]);
+  const outcomes: WriteOutcome[] = new Array(users.length);
+  for (const row of rows) outcomes[row.ordinal - 1] = row.outcome;
+  return outcomes;
 }
