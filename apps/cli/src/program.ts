@@ -5,6 +5,7 @@ import { describeClerkError } from './clerk/clerk-backend-user-source.ts';
 import type { CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
+import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
 import { reconcileCommand } from './commands/reconcile.command.ts';
 import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
@@ -18,7 +19,7 @@ Exit codes:
   1    failure (database or Clerk unreachable, migration failed, API answered non-2xx)
   2    usage error (bad arguments or options, missing configuration)
   3    refused by a safety guard (reconcile: most database users unknown to Clerk); nothing written
-  4    not found (user, webhook delivery)
+  4    not found (user, organization, webhook delivery)
   130  interrupted (Ctrl-C); committed work stays, re-running is safe`;
 
 /**
@@ -67,7 +68,10 @@ Configuration (environment or .env at the repository root):
   webhook
     .command('send')
     .description('Sign a realistic Clerk event with the webhook secret, as Svix does, and post it to the API')
-    .argument('<type>', 'user.created | user.updated | user.deleted')
+    .argument(
+      '<type>',
+      'user.created|updated|deleted, organization.created|updated|deleted, organizationMembership.created|updated|deleted, organizationInvitation.created|accepted|revoked',
+    )
     .option(
       '--url <url>',
       "the API's webhook endpoint (default http://localhost:$PORT/api/webhooks/clerk, PORT defaults to 3000)",
@@ -76,19 +80,40 @@ Configuration (environment or .env at the repository root):
       '--secret <whsec>',
       'signing secret (default CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)',
     )
-    .option('--user-id <id>', 'Clerk user id (default: a new random user_…; required for user.deleted)')
-    .option('--email <email>', 'primary email address (verified)')
+    .option(
+      '--user-id <id>',
+      'Clerk user id (default: a new random user_…; required for user.deleted); for memberships, the member',
+    )
+    .option('--email <email>', 'primary email address (verified); for invitations, the invited address')
     .option('--first-name <name>', 'first name')
     .option('--last-name <name>', 'last name')
     .option('--username <name>', 'username')
-    .option('--file <path>', 'JSON file holding a Clerk user (UserJSON) or a whole event to send instead')
+    .option(
+      '--org-id <id>',
+      'Clerk organization id (default: a new random org_…; required for organization.deleted)',
+    )
+    .option('--name <name>', 'organization name')
+    .option('--slug <slug>', 'organization slug')
+    .option('--role <role>', 'membership or invitation role: admin, member or org:<key> (default org:member)')
+    .option(
+      '--membership-id <id>',
+      'Clerk membership id (default: the same orgmem_… for the same --org-id and --user-id)',
+    )
+    .option('--invitation-id <id>', 'Clerk organization invitation id (required for accepted and revoked)')
+    .option(
+      '--file <path>',
+      'JSON file holding a Clerk object (user, organization, …) or a whole event to send instead',
+    )
     .option('--svix-id <id>', 'svix-id header (default: a new msg_…; reuse one to test de-duplication)')
     .option('--verbose', 'print the body sent (on stderr)')
     .addOption(json())
     .addHelpText(
       'after',
       '\nExamples:\n  pnpm usersync webhook send user.created --email ada@example.com --first-name Ada\n' +
-        '  pnpm usersync webhook send user.deleted --user-id user_2abc',
+        '  pnpm usersync webhook send user.deleted --user-id user_2abc\n' +
+        '  pnpm usersync webhook send organization.created --org-id org_acme --name Acme --slug acme\n' +
+        '  pnpm usersync webhook send organizationMembership.created --org-id org_acme --user-id user_2abc --role admin\n' +
+        '  pnpm usersync webhook send organizationMembership.deleted --org-id org_acme --user-id user_2abc',
     )
     .action(run((type: string, options) => webhookSendCommand(ctx, type, options)));
   webhook
@@ -182,6 +207,24 @@ Examples:
     .argument('<id|clerk-id|email>', 'our uuid, a Clerk id (user_…) or an email address')
     .addOption(json())
     .action(run((ref: string, options) => usersShowCommand(ctx, ref, options)));
+
+  const orgs = program
+    .command('orgs')
+    .summary('list organizations, show one with its members')
+    .description('Look at organizations and memberships in the database');
+  orgs
+    .command('list')
+    .description('List organizations, oldest first, with member counts')
+    .option('--limit <n>', 'at most this many (1-1000, default 50)', parseWholeNumber)
+    .option('--include-inactive', 'include deleted organizations')
+    .addOption(json())
+    .action(run((options) => orgsListCommand(ctx, options)));
+  orgs
+    .command('show')
+    .description('Show one organization with its members and their roles')
+    .argument('<clerk-id|slug>', 'a Clerk organization id (org_…) or a slug')
+    .addOption(json())
+    .action(run((ref: string, options) => orgsShowCommand(ctx, ref, options)));
 
   return program;
 }
