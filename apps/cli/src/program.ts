@@ -6,7 +6,13 @@ import type { CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
-import { reconcileCommand } from './commands/reconcile.command.ts';
+import { printReport, type ReconcileReport, reconcileCommand } from './commands/reconcile.command.ts';
+import {
+  printOrganizationKindReport,
+  RECONCILE_KINDS,
+  type ReconcileKind,
+  reconcileOrganizationKinds,
+} from './commands/reconcile-organizations.ts';
 import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
@@ -140,8 +146,9 @@ Configuration (environment or .env at the repository root):
     .alias('backfill')
     .summary('compare Clerk with the database; --apply repairs it')
     .description(
-      'Compare every Clerk user (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
+      'Compare every Clerk user, organization and membership (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
     )
+    .addOption(new Option('--only <kind>', 'reconcile one kind only').choices([...RECONCILE_KINDS]))
     .option('--apply', 'write the differences (create, update, reactivate)')
     .option('--deactivate-missing', 'with --apply: mark active users that Clerk does not have as inactive')
     .option('--force', 'with --apply: go ahead even when most database users are unknown to Clerk')
@@ -149,19 +156,46 @@ Configuration (environment or .env at the repository root):
     .addHelpText(
       'after',
       `
---apply is refused (exit 3) when more than half of the active database users are unknown to Clerk:
-that is what a CLERK_SECRET_KEY for another Clerk instance looks like.
+--apply is refused (exit 3) when more than half of the active database users (organizations,
+memberships) are unknown to Clerk: that is what a CLERK_SECRET_KEY for another Clerk instance looks like.
+Organizations are read before memberships; an instance without organizations skips those sections.
 
 Examples:
   pnpm usersync reconcile                      # dry run: what would change
   pnpm usersync reconcile --apply              # adopt existing Clerk users / repair after an outage
-  pnpm usersync reconcile --apply --deactivate-missing --json`,
+  pnpm usersync reconcile --apply --deactivate-missing --json
+  pnpm usersync reconcile --only organizations --apply`,
     )
     .action(async (options) => {
       if (options.deactivateMissing && !options.apply) {
         throw new CliError('--deactivate-missing only makes sense with --apply', EXIT.usage);
       }
-      setExitCode((await reconcileCommand(ctx, options)).exitCode);
+      const only = options.only as ReconcileKind | undefined;
+      if (options.deactivateMissing && only && only !== 'users') {
+        throw new CliError('--deactivate-missing applies to users only', EXIT.usage);
+      }
+      // One report with a section per kind: users (as before, at the top level of --json), then
+      // organizations and memberships.
+      const users =
+        !only || only === 'users' ? await reconcileCommand(ctx, { ...options, print: false }) : null;
+      const organizationKinds = (['organizations', 'memberships'] as const).filter(
+        (k) => !only || only === k,
+      );
+      const sections = await reconcileOrganizationKinds(ctx, organizationKinds, {
+        apply: options.apply,
+        force: options.force,
+        explicit: only !== undefined,
+      });
+      if (options.json) {
+        const bySection = Object.fromEntries(sections.map((section) => [section.kind, section]));
+        ctx.io.out(JSON.stringify({ ...(users?.report ?? {}), ...bySection }, null, 2));
+      } else {
+        if (users) printReport(ctx, users.report as ReconcileReport, options);
+        for (const section of sections) printOrganizationKindReport(ctx, section);
+      }
+      const refused =
+        (users?.exitCode ?? EXIT.ok) === EXIT.refused || sections.some((s) => 'refused' in s && s.refused);
+      setExitCode(refused ? EXIT.refused : EXIT.ok);
     });
 
   const invite = program
