@@ -16,6 +16,16 @@ import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
 import { registerSharedSchemas } from './schemas.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set by a route that describes its own request (the webhook: svix-id, type, outcome): the one
+     * `info` line written when the response is sent then carries this message and these fields.
+     */
+    logLine: { msg: string; fields: Record<string, unknown> } | null;
+  }
+}
+
 export interface BuildAppOptions {
   config: AppConfig;
   /** The database to use; the caller owns it (opens, migrates and closes it). */
@@ -56,10 +66,17 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.decorateRequest('logLine', null);
   app.addHook('onResponse', async (request, reply) => {
+    const line = request.logLine;
     request.log.info(
-      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
+      {
+        req: request,
+        res: { statusCode: reply.statusCode },
+        responseTime: reply.elapsedTime,
+        ...line?.fields,
+      },
+      line?.msg ?? 'request completed',
     );
   });
   app.addHook('onSend', async (request, reply) => {

@@ -1,32 +1,36 @@
 // Reconcile: 100,000 users from the Clerk Backend API stand-in (its own process, filled with
-// sampleClerkUser) into an empty database, then again into the full one, through the CLI's Backend API
-// source and core's reconcileUsers, as `usersync reconcile --apply` runs them.
+// sampleClerkUser) into an empty database, then again into the full one, through the real `usersync`
+// binary (`usersync reconcile --apply --json`), as an operator runs it.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Database } from '@usersync/core/db';
-import { type ClerkUserSource, type ReconcileSummary, reconcileUsers } from '@usersync/core/reconcile';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import { clerkBackendUserSource } from '../../../apps/cli/src/clerk/clerk-backend-user-source.ts';
+import { promisify } from 'node:util';
+import type { ReconcileSummary } from '@usersync/core/reconcile';
 import type { BenchContext } from '../bench-context.ts';
 import { startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
-import { createMigratedDatabase } from '../databases.ts';
+import { processCpuMs, startCpuWindow } from '../cpu-usage.ts';
+import { createMigratedDatabase, query } from '../databases.ts';
+import { REPO_ROOT } from '../paths.ts';
 import type { BenchResult } from '../results.ts';
 import { markdownTable, round } from '../stats.ts';
 
-type Interval = [start: number, end: number];
+const USERSYNC_BIN = join(REPO_ROOT, 'apps', 'cli', 'bin', 'usersync.js');
 
 interface RunResult {
   name: string;
   users: number;
+  /** As the command reports it (from opening the database to the summary). */
   seconds: number;
   usersPerSecond: number;
+  /** The whole process, Node's start-up included. */
+  processSeconds: number;
   clerkPasses: number;
-  /** Share of wall time with at least one Backend API page request in flight. */
-  clerkShare: number;
-  /** Share of wall time with at least one database statement in flight. */
-  databaseShare: number;
-  pages: number;
-  statements: number;
+  /** CPU ms per user: PostgreSQL (all its processes), the usersync process, the Clerk stand-in. */
+  postgresCpuMsPerUser: number;
+  cliCpuMsPerUser: number;
+  standInCpuMsPerUser: number;
+  machineBusyShare: number;
+  statementsPerPage: number;
   counts: ReconcileSummary['counts'];
 }
 
@@ -34,44 +38,68 @@ export async function benchReconcile(ctx: BenchContext): Promise<BenchResult> {
   const users = ctx.quick ? 10_000 : 100_000;
   const clerk = await startFakeClerkProcess({ users, idPrefix: 'user_rec' });
   const databaseUrl = await createMigratedDatabase(ctx.postgres.url, 'bench_reconcile');
-  const statements: Interval[] = [];
-  // The CLI's pool size (core's default); the log hook times every statement.
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 10 }) }),
-    log(event) {
-      const end = performance.now();
-      statements.push([end - event.queryDurationMillis, end]);
-    },
-  });
   const runs: RunResult[] = [];
   try {
     for (const name of ['into an empty database', 'again, into the full database']) {
-      statements.length = 0;
-      const pages: Interval[] = [];
-      const source = timedSource(
-        clerkBackendUserSource({ secretKey: clerk.secretKey, apiUrl: clerk.url }),
-        pages,
+      const [before] = await query<{ n: string }>(
+        databaseUrl,
+        'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
       );
+      const window = startCpuWindow(null, ctx.postgres.port);
       const started = performance.now();
-      const summary = await reconcileUsers(db, source, { apply: true });
-      const ended = performance.now();
-      const wall = ended - started;
+      const standIn0 = processCpuMs(clerk.pid);
+      // bash's `times` reports the CPU of the process it ran (its child), on stderr.
+      const { stdout, stderr } = await promisify(execFile)(
+        'bash',
+        ['-c', '"$0" "$@"; times >&2', process.execPath, USERSYNC_BIN, 'reconcile', '--apply', '--json'],
+        {
+          cwd: REPO_ROOT,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '/tmp',
+            DATABASE_URL: databaseUrl,
+            CLERK_SECRET_KEY: clerk.secretKey,
+            CLERK_API_URL: clerk.url,
+          },
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 600_000,
+        },
+      );
+      const processSeconds = (performance.now() - started) / 1000;
+      const used = window.end();
+      const standInMs = processCpuMs(clerk.pid) - standIn0;
+      const [user, system] = [...(stderr.trim().split('\n').at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
+        (m) => Number(m[1]) * 60_000 + Number(m[2]) * 1000,
+      );
+      const cliMs = (user ?? Number.NaN) + (system ?? Number.NaN);
+      // Statistics are flushed when a backend goes idle: wait a moment for the CLI's to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const [after] = await query<{ n: string }>(
+        databaseUrl,
+        'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
+      );
+      const report = JSON.parse(stdout) as ReconcileSummary & { durationMs: number; usersPerSecond: number };
+      const pages = Math.ceil(report.clerkUsers / 500) * report.clerkPasses;
       runs.push({
         name,
-        users: summary.clerkUsers,
-        seconds: round(wall / 1000, 1),
-        usersPerSecond: Math.round(summary.clerkUsers / (wall / 1000)),
-        clerkPasses: summary.clerkPasses,
-        clerkShare: round(unionLength(pages) / wall, 2),
-        databaseShare: round(unionLength(statements) / wall, 2),
-        pages: pages.length,
-        statements: statements.length,
-        counts: summary.counts,
+        users: report.clerkUsers,
+        seconds: round(report.durationMs / 1000, 2),
+        usersPerSecond: report.usersPerSecond,
+        processSeconds: round(processSeconds, 2),
+        clerkPasses: report.clerkPasses,
+        postgresCpuMsPerUser: round(used.postgresMs / Math.max(1, report.clerkUsers), 4),
+        cliCpuMsPerUser: round(cliMs / Math.max(1, report.clerkUsers), 4),
+        standInCpuMsPerUser: round(standInMs / Math.max(1, report.clerkUsers), 4),
+        machineBusyShare: used.machineBusyShare,
+        // Every statement the CLI ran is its own transaction (reads included), minus our two counting queries.
+        statementsPerPage: round((Number(after?.n) - Number(before?.n) - 1) / Math.max(1, pages), 1),
+        counts: report.counts,
       });
-      console.log(`  ${name}: ${runs.at(-1)?.usersPerSecond} users/s`);
+      console.log(
+        `  ${name}: ${report.usersPerSecond} users/s (${round(processSeconds, 1)} s with start-up)`,
+      );
     }
   } finally {
-    await db.destroy();
     await clerk.stop();
   }
   const table = markdownTable(
@@ -80,19 +108,23 @@ export async function benchReconcile(ctx: BenchContext): Promise<BenchResult> {
       'users',
       'seconds',
       'users/s',
+      'process incl. start-up (s)',
       'Clerk passes',
-      'waiting on Clerk API',
-      'database statements in flight',
+      'statements per Clerk page',
+      'CPU ms / user: usersync / PostgreSQL / Clerk stand-in',
+      'machine busy',
       'outcome',
     ],
     runs.map((r) => [
       r.name,
       r.users,
       r.seconds,
-      r.usersPerSecond,
+      `**${r.usersPerSecond}**`,
+      r.processSeconds,
       r.clerkPasses,
-      `${Math.round(r.clerkShare * 100)}% (${r.pages} pages)`,
-      `${Math.round(r.databaseShare * 100)}% (${r.statements} statements)`,
+      r.statementsPerPage,
+      `${r.cliCpuMsPerUser} / ${r.postgresCpuMsPerUser} / ${r.standInCpuMsPerUser}`,
+      `${Math.round(r.machineBusyShare * 100)}%`,
       Object.entries(r.counts)
         .filter(([, n]) => n > 0)
         .map(([k, n]) => `${n} ${k}`)
@@ -101,54 +133,14 @@ export async function benchReconcile(ctx: BenchContext): Promise<BenchResult> {
   );
   const markdown = [
     `${users.toLocaleString('en')} users served by the Backend API stand-in (its own process, pages of 500,`,
-    "no added latency) read through the CLI's `clerkBackendUserSource` (@clerk/backend) and applied by core's",
-    '`reconcileUsers` with `apply: true` (batches of 100 users per transaction, 4 in flight, pool of 10).',
-    'Shares are of wall time: "waiting on Clerk API" = at least one page request in flight, "database" =',
-    'at least one statement in flight; they overlap because reconcile fetches the next page while writing.',
-    'The second run reads Clerk twice: a comparison pass first decides the wrong-instance guard.',
+    'no added latency), applied by the real binary: `usersync reconcile --apply --json` (CLI, pool of 10).',
+    'Each page is compared in one read (rows and tombstones) and written in one statement',
+    '(`usersync_write_clerk_users`, the same rule as webhooks), 4 pages in flight. A re-run whose first',
+    '(guard) pass finds nothing to write stops there (one Clerk pass). "users/s" is what the command reports',
+    "(database open to summary); the process column adds Node's start-up. Statements are counted from",
+    '`pg_stat_database.xact_commit`.',
     '',
     table,
   ].join('\n');
   return { name: 'reconcile', title: 'Reconcile', machine: ctx.machine, markdown, data: { runs } };
-}
-
-/** Wraps a source so that each page request's time in flight is recorded. */
-function timedSource(source: ClerkUserSource, pages: Interval[]): ClerkUserSource {
-  return {
-    exists: (id) => source.exists(id),
-    pages(signal) {
-      const inner = source.pages(signal)[Symbol.asyncIterator]();
-      return {
-        [Symbol.asyncIterator]() {
-          return {
-            async next() {
-              const start = performance.now();
-              const result = await inner.next();
-              pages.push([start, performance.now()]);
-              return result;
-            },
-            return: async (value?: unknown) =>
-              (await inner.return?.(value)) ?? { done: true, value: undefined },
-          };
-        },
-      };
-    },
-  };
-}
-
-/** Total length covered by a set of intervals (overlaps counted once). */
-function unionLength(intervals: Interval[]): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let [curStart, curEnd] = sorted[0] ?? [0, 0];
-  for (const [start, end] of sorted.slice(1)) {
-    if (start > curEnd) {
-      total += curEnd - curStart;
-      curStart = start;
-      curEnd = end;
-    } else if (end > curEnd) {
-      curEnd = end;
-    }
-  }
-  return total + (curEnd - curStart);
 }

@@ -1,242 +1,344 @@
-// Webhook ingest: the production API build on PostgreSQL, driven by a separate load-generator process
-// at several concurrencies, against the ceiling of pgbench running the same SQL (docs/decisions/040-042).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Webhook ingest, side by side: usersync's production API build and a baseline receiver written the
+// way Clerk's docs write it (baseline-receiver.ts), on the same durable PostgreSQL, driven by the same
+// load-generator program in its own process, in interleaved rounds (docs/decisions/072).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ApiProcess, startApiProcess, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { freePort, startThrowawayPostgres } from '@usersync/core/testing';
+import { startApiProcess, testClerkKeys, testWebhookSecret } from '@usersync/testing';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
-import { type ProfileSummary, summarizeCpuProfile } from '../cpu-profile-summary.ts';
-import { startCpuWindow } from '../cpu-usage.ts';
 import { createMigratedDatabase, query } from '../databases.ts';
 import type { LoadConfig, LoadResult } from '../load-generator/load-worker.ts';
-import { RESULTS_DIR, scratchDir } from '../paths.ts';
+import { scratchDir } from '../paths.ts';
 import type { BenchResult } from '../results.ts';
 import { markdownTable, round } from '../stats.ts';
-import { captureDeliverySql, type PgbenchResult, pgbenchScript, runPgbench } from './ceiling.ts';
+import { BASELINE_SCHEMA } from './baseline-receiver.ts';
+import { measureLayerCosts } from './layer-costs.ts';
 
 const LOAD_WORKER = fileURLToPath(new URL('../load-generator/load-worker.ts', import.meta.url));
-const LEVELS = [1, 4, 16, 64] as const;
-const TARGET_RATIO = 0.6;
+const BASELINE = fileURLToPath(new URL('./baseline-receiver.ts', import.meta.url));
+const LEVELS = [1, 16, 64] as const;
+type ReceiverName = 'baseline' | 'usersync';
+// Interleaved so that whatever else the machine does at a given moment hits both receivers alike.
+const ROUND_ORDER: ReceiverName[] = ['baseline', 'usersync', 'usersync', 'baseline'];
 
-interface LevelResult {
+interface Receiver {
+  name: ReceiverName;
+  url: string;
+  pid: number;
+  /** VmHWM: the process's peak resident memory so far, in MiB. */
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+interface Round {
+  receiver: ReceiverName;
   concurrency: number;
-  api: LoadResult;
-  apiRssMiB: number;
-  ceiling: PgbenchResult & { postgresCpuMsPerTx: number; otherCpuMsPerTx: number; machineBusyShare: number };
-  ratio: number;
+  load: LoadResult;
 }
 
 export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult> {
-  const amounts: Record<number, number> = ctx.quick
-    ? { 1: 300, 4: 600, 16: 1000, 64: 1000 }
-    : { 1: 2000, 4: 4000, 16: 6000, 64: 6000 };
-  const pgbenchSeconds = ctx.quick ? 3 : 8;
+  // Short rounds (BENCH_QUICK=1 or BENCH_SHORT=1): ≈ 2 minutes; full: ≈ 5 minutes.
+  const short = ctx.quick || process.env.BENCH_SHORT === '1';
+  const roundSeconds = short ? 4 : 8;
+  const repeats = short ? 1 : 2;
   const secret = testWebhookSecret();
   const keys = testClerkKeys();
 
-  // The SQL one delivery executes, captured from core on a scratch database.
-  const captureUrl = await createMigratedDatabase(ctx.postgres.url, 'bench_capture');
-  const statements = await captureDeliverySql(captureUrl);
-  const script = pgbenchScript(statements);
-  writeFileSync(join(RESULTS_DIR, 'webhook-ingest.pgbench.sql'), script);
-
-  const databaseUrl = await createMigratedDatabase(ctx.postgres.url, 'bench_ingest');
-  const ceilingUrl = await createMigratedDatabase(ctx.postgres.url, 'bench_ceiling');
-  const apiEnv = {
-    DATABASE_URL: databaseUrl,
-    CLERK_WEBHOOK_SIGNING_SECRET: secret,
-    CLERK_SECRET_KEY: keys.secretKey,
-    CLERK_PUBLISHABLE_KEY: keys.publishableKey,
-    WEB_ORIGIN: 'http://127.0.0.1:5173',
-    // The production default: one JSON log line per delivery, here into a file.
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-  };
-  const runLevel = (api: ApiProcess, connections: number, amount: number, tag: string) =>
-    runNodeProcess<LoadResult>(
-      LOAD_WORKER,
-      {
-        url: api.url,
-        secret,
-        connections,
-        amount,
-        maxSeconds: 60,
-        runId: `${tag}c${connections}x`,
-        updateShare: 0.2,
-        warmup: Math.max(200, connections * 10),
-        apiPid: api.pid,
-        postgresPort: ctx.postgres.port,
-      } satisfies LoadConfig & { warmup: number },
-      120_000,
-    );
-
-  const levels: LevelResult[] = [];
-  const api = await startApiProcess({ name: 'bench-webhook-ingest', env: apiEnv, logDir: scratchDir() });
+  const layers = await measureLayerCosts(short ? 1_000 : 3_000);
+  // The headline runs on PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on):
+  // commit cost is part of what a receiver pays per delivery.
+  const durable = await startThrowawayPostgres({ durable: true });
+  const rounds: Round[] = [];
+  const peakRss: Record<ReceiverName, number> = { baseline: 0, usersync: 0 };
+  let stored: Record<string, string> | undefined;
+  let baselineRows: string | undefined;
   try {
-    for (const concurrency of LEVELS) {
-      const load = await runLevel(api, concurrency, amounts[concurrency] as number, 'l');
-      const apiRssMiB = round(api.memory().peakRssKiB / 1024, 1);
-      const window = startCpuWindow(null, ctx.postgres.port);
-      const pgbench = await runPgbench({
-        databaseUrl: ceilingUrl,
-        script,
-        clients: concurrency,
-        seconds: pgbenchSeconds,
-      });
-      const used = window.end();
-      const ceiling = {
-        ...pgbench,
-        postgresCpuMsPerTx: round(used.postgresMs / Math.max(1, pgbench.transactions), 3),
-        // pgbench itself plus everything else on the machine.
-        otherCpuMsPerTx: round((used.machineBusyMs - used.postgresMs) / Math.max(1, pgbench.transactions), 3),
-        machineBusyShare: used.machineBusyShare,
-      };
-      const ratio = round(load.perSecond / ceiling.tps, 2);
-      levels.push({ concurrency, api: load, apiRssMiB, ceiling, ratio });
-      console.log(
-        `  c=${concurrency}: ${load.perSecond}/s p50 ${load.latencyMs.p50} ms p95 ${load.latencyMs.p95} ms ` +
-          `p99 ${load.latencyMs.p99} ms, ceiling ${ceiling.tps}/s, ratio ${ratio}`,
-      );
-    }
-  } finally {
-    await api.stop();
-  }
-  const stored = await query<{ users: string; events: string; applied: string }>(
-    databaseUrl,
-    `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM webhook_events) AS events,
-            (SELECT count(*) FROM webhook_events WHERE status = 'applied') AS applied`,
-  );
-
-  // Below target at c=16: run that level again on a profiled API and say where its CPU time goes.
-  const at16 = levels.find((l) => l.concurrency === 16);
-  let profile: ProfileSummary | null = null;
-  if (at16 && at16.ratio < TARGET_RATIO) {
-    const dir = join(scratchDir(), 'cpu-profile');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const profiled = await startApiProcess({
-      logDir: scratchDir(),
-      name: 'bench-webhook-ingest-profiled',
-      env: apiEnv,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-    });
+    const usersyncUrl = await createMigratedDatabase(durable.url, 'bench_ingest_usersync');
+    const baselineUrl = await createBaselineDatabase(durable.url, 'bench_ingest_baseline');
+    const receivers: Record<ReceiverName, Receiver> = {
+      usersync: await startUsersync(usersyncUrl, secret, keys),
+      baseline: await startBaseline(baselineUrl, secret),
+    };
     try {
-      await runLevel(profiled, 16, amounts[16] as number, 'p');
+      for (const concurrency of LEVELS) {
+        for (let r = 0; r < repeats; r++) {
+          for (const name of ROUND_ORDER) {
+            const receiver = receivers[name];
+            const load = await runNodeProcess<LoadResult>(
+              LOAD_WORKER,
+              {
+                url: receiver.url,
+                secret,
+                connections: concurrency,
+                // Bounded by time (maxSeconds); enough prepared deliveries never to run out first.
+                amount: roundSeconds * (concurrency === 1 ? 2_500 : 7_000),
+                maxSeconds: roundSeconds,
+                runId: `${name[0]}${concurrency}r${r}${rounds.length}x`,
+                updateShare: 0.2,
+                warmup: Math.max(200, concurrency * 10),
+                apiPid: receiver.pid,
+                postgresPort: durable.port,
+              } satisfies LoadConfig & { warmup: number },
+              120_000,
+            );
+            rounds.push({ receiver: name, concurrency, load });
+            console.log(
+              `  c=${concurrency} ${name.padEnd(8)} ${load.perSecond}/s p50 ${load.latencyMs.p50} ms ` +
+                `p99 ${load.latencyMs.p99} ms, CPU/delivery API ${load.cpu?.apiMs} PG ${load.cpu?.postgresMs} ` +
+                `gen ${load.cpu?.generatorMs} ms, busy ${load.cpu?.machineBusyShare}, ` +
+                `HTTP ${JSON.stringify(load.statusCodes)}`,
+            );
+          }
+        }
+      }
+      for (const name of ['baseline', 'usersync'] as const) peakRss[name] = receivers[name].peakRssMiB();
     } finally {
-      await profiled.stop();
+      await Promise.all(Object.values(receivers).map((r) => r.stop()));
     }
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) profile = summarizeCpuProfile(join(dir, file), 12);
+    [stored] = await query<Record<string, string>>(
+      usersyncUrl,
+      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM webhook_events) AS events,
+              (SELECT count(*) FROM webhook_events WHERE status = 'applied') AS applied`,
+    );
+    baselineRows = (await query<{ n: string }>(baselineUrl, 'SELECT count(*) AS n FROM users'))[0]?.n;
+  } finally {
+    durable.destroy();
   }
 
-  const rows = levels.map((l) => [
-    l.concurrency,
-    l.api.perSecond,
-    l.api.latencyMs.p50,
-    l.api.latencyMs.p95,
-    l.api.latencyMs.p99,
-    l.apiRssMiB,
-    l.ceiling.tps,
-    `${Math.round(l.ratio * 100)}%`,
-  ]);
-  const table = markdownTable(
-    [
-      'concurrency',
-      'deliveries/s',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'API peak RSS MiB',
-      'ceiling (pgbench tx/s)',
-      'API / ceiling',
-    ],
-    rows,
-  );
-  const outcomeTotals = levels.reduce<Record<string, number>>((acc, l) => {
-    for (const [k, v] of Object.entries(l.api.statusCodes)) acc[`HTTP ${k}`] = (acc[`HTTP ${k}`] ?? 0) + v;
-    return acc;
-  }, {});
+  const summary = LEVELS.map((concurrency) => {
+    const of = (name: ReceiverName) =>
+      summarize(rounds.filter((r) => r.receiver === name && r.concurrency === concurrency));
+    const baseline = of('baseline');
+    const usersync = of('usersync');
+    return {
+      concurrency,
+      baseline,
+      usersync,
+      ratios: {
+        throughput: round(usersync.perSecond / baseline.perSecond, 2),
+        p50: round(usersync.p50 / baseline.p50, 2),
+        p99: round(usersync.p99 / baseline.p99, 2),
+        apiCpu: round(usersync.apiMs / baseline.apiMs, 2),
+        postgresCpu: round(usersync.postgresMs / baseline.postgresMs, 2),
+      },
+    };
+  });
+
+  const statusTotals = (name: ReceiverName) =>
+    Object.entries(
+      rounds
+        .filter((r) => r.receiver === name)
+        .reduce<Record<string, number>>((acc, r) => {
+          for (const [k, v] of Object.entries(r.load.statusCodes)) acc[k] = (acc[k] ?? 0) + v;
+          return acc;
+        }, {}),
+    )
+      .map(([k, v]) => `${v} × HTTP ${k}`)
+      .join(', ');
+
   const lines = [
-    'Signed `user.created` (80%) and `user.updated` (20%) deliveries, each with its own svix-id, sent by a',
-    'separate load-generator process (autocannon, one request in flight per connection) to',
-    '`node apps/api/dist/server.js` (NODE_ENV=production, LOG_LEVEL=info into a file, default pool of 10',
-    'connections). Latency is measured at the generator. The ceiling is pgbench running, on the same',
-    `PostgreSQL, the ${statements.length} statements one new-user \`user.created\` delivery executes (captured from`,
-    'core through a Kysely log hook; see `webhook-ingest.pgbench.sql`), one transaction per delivery, same',
-    'number of clients.',
-    '',
-    table,
-    '',
-    'Where the CPU goes (ms of CPU per delivery, from /proc; 2 cores = 2 ms of CPU per ms of wall time):',
+    'usersync (`node apps/api/dist/server.js`, NODE_ENV=production, LOG_LEVEL=info: one JSON line per',
+    "delivery into a file) against a **baseline receiver written as Clerk's docs write it**",
+    '(`bench/src/webhook-ingest/baseline-receiver.ts`: Fastify with its logger on, `verifyWebhook` from',
+    '`@clerk/fastify/webhooks`, one `INSERT … ON CONFLICT (clerk_id) DO UPDATE` through a `pg` pool of 10; no',
+    'dedupe, no ordering, no event log). Both on the same **durable PostgreSQL 15** (default settings: fsync,',
+    'synchronous_commit and full_page_writes on), both driven by the same autocannon load generator in its',
+    'own process: signed `user.created` (80 %) and `user.updated` (20 %), a unique svix-id each, one request in',
+    `flight per connection. Rounds of ${roundSeconds} s, interleaved ${ROUND_ORDER.join(', ')}` +
+      `${repeats > 1 ? ` (× ${repeats})` : ''} at each concurrency; figures are the median of each receiver's rounds.`,
+    'CPU per delivery is read from /proc for the receiver process, every PostgreSQL process of the cluster, and',
+    'the generator. The machine is shared (other work shows as "machine busy"): absolute figures are noisy,',
+    'the interleaving keeps the ratios honest.',
     '',
     markdownTable(
       [
         'concurrency',
-        'API process',
-        'PostgreSQL',
-        'load generator',
-        'rest of machine',
-        'machine busy',
-        'ceiling: PostgreSQL per tx',
-        'ceiling: pgbench + rest',
-        'ceiling: machine busy',
+        'baseline deliveries/s',
+        'usersync deliveries/s',
+        'usersync / baseline',
+        'baseline p50 / p99 ms',
+        'usersync p50 / p99 ms',
       ],
-      levels.map((l) => [
-        l.concurrency,
-        l.api.cpu?.apiMs ?? '-',
-        l.api.cpu?.postgresMs ?? '-',
-        l.api.cpu?.generatorMs ?? '-',
-        l.api.cpu?.otherMs ?? '-',
-        l.api.cpu ? `${Math.round(l.api.cpu.machineBusyShare * 100)}%` : '-',
-        l.ceiling.postgresCpuMsPerTx,
-        l.ceiling.otherCpuMsPerTx,
-        `${Math.round(l.ceiling.machineBusyShare * 100)}%`,
+      summary.map((s) => [
+        s.concurrency,
+        s.baseline.perSecond,
+        s.usersync.perSecond,
+        `**${s.ratios.throughput}×**`,
+        `${s.baseline.p50} / ${s.baseline.p99}`,
+        `${s.usersync.p50} / ${s.usersync.p99}`,
       ]),
     ),
     '',
-    `Responses: ${Object.entries(outcomeTotals)
-      .map(([k, v]) => `${v} × ${k}`)
-      .join(', ')}; stored afterwards: ${stored[0]?.users} users, ${stored[0]?.events} webhook_events ` +
-      `(${stored[0]?.applied} applied).`,
+    'CPU per delivery (ms), median of rounds:',
+    '',
+    markdownTable(
+      [
+        'concurrency',
+        'API: baseline / usersync',
+        'PostgreSQL: baseline / usersync',
+        'generator: baseline / usersync',
+        'API ratio',
+        'PostgreSQL ratio',
+        'machine busy',
+      ],
+      summary.map((s) => [
+        s.concurrency,
+        `${s.baseline.apiMs} / ${s.usersync.apiMs}`,
+        `${s.baseline.postgresMs} / ${s.usersync.postgresMs}`,
+        `${s.baseline.generatorMs} / ${s.usersync.generatorMs}`,
+        s.ratios.apiCpu,
+        s.ratios.postgresCpu,
+        `${Math.round(s.baseline.busy * 100)}% / ${Math.round(s.usersync.busy * 100)}%`,
+      ]),
+    ),
+    '',
+    `Peak RSS over the whole run: baseline ${peakRss.baseline} MiB, usersync ${peakRss.usersync} MiB.`,
+    '',
+    `Responses: baseline ${statusTotals('baseline')}; usersync ${statusTotals('usersync')}. Stored afterwards: ` +
+      `baseline ${baselineRows} users; usersync ${stored?.users} users, ${stored?.events} webhook_events ` +
+      `(${stored?.applied} applied).`,
+    '',
+    'What each layer of the request path costs per delivery (µs of CPU, measured in one process on the',
+    "generator's body; the webhook route leaves out helmet's security headers and writes one log line):",
+    '',
+    markdownTable(
+      ['layer', 'µs per delivery'],
+      layers.map((l) => [l.layer, l.microseconds]),
+    ),
+    '',
+    'Every round:',
+    '',
+    markdownTable(
+      ['c', 'receiver', 'deliveries/s', 'p50 ms', 'p99 ms', 'API ms', 'PG ms', 'gen ms', 'busy'],
+      rounds.map((r) => [
+        r.concurrency,
+        r.receiver,
+        r.load.perSecond,
+        r.load.latencyMs.p50,
+        r.load.latencyMs.p99,
+        r.load.cpu?.apiMs ?? '-',
+        r.load.cpu?.postgresMs ?? '-',
+        r.load.cpu?.generatorMs ?? '-',
+        r.load.cpu ? `${Math.round(r.load.cpu.machineBusyShare * 100)}%` : '-',
+      ]),
+    ),
   ];
-  if (at16) {
-    lines.push(
-      '',
-      `At concurrency 16 the API reaches **${Math.round(at16.ratio * 100)}%** of the ceiling (target ${TARGET_RATIO * 100}%).`,
-    );
-    const cpu = at16.api.cpu;
-    if (cpu) {
-      // Both runs share the same cores: what one delivery costs in CPU bounds the ratio.
-      const perDelivery = cpu.apiMs + cpu.postgresMs + cpu.generatorMs;
-      const perTx = at16.ceiling.postgresCpuMsPerTx + at16.ceiling.otherCpuMsPerTx;
-      lines.push(
-        `One delivery costs ${round(perDelivery, 2)} ms of CPU (API ${cpu.apiMs}, PostgreSQL ${cpu.postgresMs}, ` +
-          `generator ${cpu.generatorMs}); one ceiling transaction ${round(perTx, 2)} ms. On the same cores the ` +
-          `API can therefore reach at most about ${Math.round((perTx / perDelivery) * 100)}% of the ceiling; ` +
-          'the profile below says where the API process spends its share.',
-      );
-    }
-  }
-  if (profile) {
-    lines.push(
-      '',
-      `CPU profile of the API at c=16 (node --cpu-prof, ${profile.idleShare}% of the main thread idle). Share of busy time:`,
-      '',
-      markdownTable(
-        ['by package', 'share'],
-        profile.byPackage.map((p) => [p.name, `${p.share}%`]),
-      ),
-      '',
-      markdownTable(
-        ['top functions (self time)', 'share'],
-        profile.topFunctions.map((p) => [`\`${p.name}\``, `${p.share}%`]),
-      ),
-    );
-  }
   return {
     name: 'webhook-ingest',
-    title: 'Webhook ingest',
+    title: 'Webhook ingest: usersync against a Clerk-docs receiver (durable PostgreSQL)',
     machine: ctx.machine,
     markdown: lines.join('\n'),
-    data: { levels, statements, stored: stored[0], profile },
+    data: { roundSeconds, repeats, summary, peakRss, layers, rounds, stored, baselineRows },
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function summarize(rounds: Round[]) {
+  const m = (pick: (r: Round) => number | undefined, digits = 3) =>
+    round(median(rounds.map((r) => pick(r) ?? Number.NaN)), digits);
+  return {
+    rounds: rounds.length,
+    perSecond: Math.round(median(rounds.map((r) => r.load.perSecond))),
+    p50: m((r) => r.load.latencyMs.p50, 2),
+    p99: m((r) => r.load.latencyMs.p99, 2),
+    apiMs: m((r) => r.load.cpu?.apiMs),
+    postgresMs: m((r) => r.load.cpu?.postgresMs),
+    generatorMs: m((r) => r.load.cpu?.generatorMs),
+    busy: m((r) => r.load.cpu?.machineBusyShare, 2),
+  };
+}
+
+async function createBaselineDatabase(serverUrl: string, name: string): Promise<string> {
+  const url = new URL(serverUrl);
+  await query(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await query(serverUrl, `CREATE DATABASE "${name}"`);
+  url.pathname = `/${name}`;
+  await query(url.toString(), BASELINE_SCHEMA);
+  return url.toString();
+}
+
+function peakRssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return round(kib / 1024, 1);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function startUsersync(
+  databaseUrl: string,
+  secret: string,
+  keys: ReturnType<typeof testClerkKeys>,
+): Promise<Receiver> {
+  const api = await startApiProcess({
+    name: 'bench-webhook-ingest',
+    logDir: scratchDir(),
+    // As `pnpm start:api` runs it: a smaller young generation (docs/decisions/073).
+    nodeArgs: ['--max-semi-space-size=8'],
+    env: {
+      DATABASE_URL: databaseUrl,
+      CLERK_WEBHOOK_SIGNING_SECRET: secret,
+      CLERK_SECRET_KEY: keys.secretKey,
+      CLERK_PUBLISHABLE_KEY: keys.publishableKey,
+      WEB_ORIGIN: 'http://127.0.0.1:5173',
+      // The production default: one JSON log line per delivery, here into a file.
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    },
+  });
+  return {
+    name: 'usersync',
+    url: api.url,
+    pid: api.pid,
+    peakRssMiB: () => round(api.memory().peakRssKiB / 1024, 1),
+    stop: () => api.stop(),
+  };
+}
+
+async function startBaseline(databaseUrl: string, secret: string): Promise<Receiver> {
+  const port = await freePort();
+  const logFile = join(scratchDir(), 'bench-webhook-baseline.log');
+  const fd = openSync(logFile, 'w');
+  const child: ChildProcess = spawn(process.execPath, [BASELINE, JSON.stringify({ port, databaseUrl })], {
+    cwd: scratchDir(),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      CLERK_WEBHOOK_SIGNING_SECRET: secret,
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const deadline = Date.now() + 30_000;
+  while (!readFileSync(logFile, 'utf8').includes('listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`baseline receiver did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const pid = child.pid!;
+  return {
+    name: 'baseline',
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    peakRssMiB: () => peakRssMiB(pid),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }

@@ -1,9 +1,9 @@
 import { isDatabaseUnavailableError } from '@usersync/core/db';
 import { applyClerkEvent } from '@usersync/core/sync';
 import type { FastifyPluginAsync } from 'fastify';
-import { Webhook } from 'svix';
 import type { AppConfig } from '../config.ts';
 import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { svixVerifier } from '../lib/svix-signature.ts';
 import { errorRef } from '../schemas.ts';
 
 export interface ClerkWebhookOptions {
@@ -26,7 +26,7 @@ const statusSchema = {
  * lets Fastify's JSON parser near it (docs/decisions/011). Not rate-limited, not behind Clerk auth.
  */
 const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastify, options) => {
-  const webhook = options.signingSecret ? new Webhook(options.signingSecret) : null;
+  const verify = options.signingSecret ? svixVerifier(options.signingSecret) : null;
 
   // Scoped to this plugin: the rest of the app keeps Fastify's JSON parser.
   fastify.removeAllContentTypeParsers();
@@ -40,6 +40,9 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
     '/clerk',
     {
       bodyLimit: WEBHOOK_BODY_LIMIT,
+      // Browser security headers (CSP and the rest) protect pages; this JSON answer goes to Svix, never to
+      // a browser. Leaving them out saved about 4 % of the API's CPU per delivery (docs/decisions/073).
+      helmet: false,
       schema: {
         headers: {
           type: 'object',
@@ -61,27 +64,24 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       },
     },
     async (request) => {
-      if (!webhook) throw notConfigured('The Clerk webhook', ['CLERK_WEBHOOK_SIGNING_SECRET']);
+      if (!verify) throw notConfigured('The Clerk webhook', ['CLERK_WEBHOOK_SIGNING_SECRET']);
       const svixId = header(request.headers['svix-id']);
       const svixTimestamp = header(request.headers['svix-timestamp']);
       const svixSignature = header(request.headers['svix-signature']);
       if (!svixId || !svixTimestamp || !svixSignature) {
         throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
       }
-      const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 
       try {
-        webhook.verify(raw, {
-          'svix-id': svixId,
-          'svix-timestamp': svixTimestamp,
-          'svix-signature': svixSignature,
-        });
+        verify(bytes, { id: svixId, timestamp: svixTimestamp, signature: svixSignature });
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'verification failed';
         request.log.warn({ svixId, outcome: 'rejected', reason }, 'clerk webhook: signature check failed');
         throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
       }
 
+      const raw = bytes.toString('utf8');
       let result: Awaited<ReturnType<typeof applyClerkEvent>>;
       try {
         result = await applyClerkEvent(fastify.db, { svixId, body: raw }, options.sync);
@@ -99,7 +99,11 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       }
 
       const { status, type, clerkUserId, reason } = result;
-      request.log.info({ svixId, type, clerkUserId, outcome: status, reason }, 'clerk webhook delivery');
+      // One line per delivery, written with the response (status code and time included).
+      request.logLine = {
+        msg: 'clerk webhook delivery',
+        fields: { svixId, type, clerkUserId, outcome: status, reason },
+      };
       if (status === 'invalid') {
         // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.
         throw new ApiError(422, `Unusable webhook payload: ${reason ?? 'invalid'}`, {

@@ -206,8 +206,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Applies verified deliveries, one or many, in one statement. Each element:
   //   { svix_id, source, type, clerk_user_id, payload, lock_key, kind, data, status, reason }
   // kind null: the outcome (status/reason: invalid or ignored) was decided in TypeScript, only recorded.
-  // Per delivery, in its own subtransaction: the lock (lock_key), the svix-id claim (a row left invalid
-  // or failed is claimed again; anything else is a duplicate), the handler, the recorded status.
+  // Per delivery, in its own subtransaction: the lock (lock_key), the svix-id check (a row left invalid
+  // or failed is applied again; anything else is a duplicate), the handler, and one insert recording the
+  // delivery with its outcome.
   // A delivery that raises is undone alone, recorded failed, and answered 'failed' (the caller answers
   // 5xx so Svix retries); the others keep their outcome. Deliveries are taken in (lock_key, svix_id)
   // order, the same order for every caller, so concurrent statements cannot deadlock on each other.
@@ -221,6 +222,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       v_status text;
       v_reason text;
       v_user_id uuid;
+      prior_status text;
     BEGIN
       FOR d IN
         SELECT e.ord::integer AS ord, e.value->>'svix_id' AS svix_id,
@@ -237,14 +239,10 @@ export async function up(db: Kysely<any>): Promise<void> {
           IF d.lock_key IS NOT NULL THEN
             PERFORM pg_advisory_xact_lock(hashtextextended(d.lock_key, 0));
           END IF;
-          -- A concurrent delivery of the same id waits here for the other to commit, then finds it taken.
-          INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, payload, status)
-          VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, 'received')
-          ON CONFLICT (svix_id) DO UPDATE SET
-            attempts = w.attempts + 1, type = excluded.type,
-            clerk_user_id = excluded.clerk_user_id, payload = excluded.payload
-          WHERE w.status IN ('invalid', 'failed');
-          IF NOT FOUND THEN
+          -- Under the lock, a delivery of the same svix-id (same body, same lock key) has committed or
+          -- not started: one look decides. invalid and failed deliveries are applied again.
+          SELECT w.status INTO prior_status FROM webhook_events w WHERE w.svix_id = d.svix_id;
+          IF FOUND AND prior_status NOT IN ('invalid', 'failed') THEN
             v_status := 'duplicate';
             v_reason := 'delivery already processed';
           ELSE
@@ -257,10 +255,25 @@ export async function up(db: Kysely<any>): Promise<void> {
               v_reason := result.reason;
               v_user_id := result.user_id;
             END IF;
-            UPDATE webhook_events w SET status = v_status, error = v_reason, processed_at = now()
-            WHERE w.svix_id = d.svix_id;
+            -- Recorded with its outcome in one write.
+            INSERT INTO webhook_events AS w
+              (svix_id, source, type, clerk_user_id, payload, status, error, processed_at)
+            VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, v_status, v_reason, now())
+            ON CONFLICT (svix_id) DO UPDATE SET
+              attempts = w.attempts + 1, type = excluded.type, clerk_user_id = excluded.clerk_user_id,
+              payload = excluded.payload, status = excluded.status, error = excluded.error,
+              processed_at = excluded.processed_at
+            WHERE w.status IN ('invalid', 'failed');
+            IF NOT FOUND THEN
+              -- A delivery without a lock key raced another of the same svix-id, which won: undo ours.
+              RAISE EXCEPTION USING ERRCODE = 'UU001', MESSAGE = 'delivery already processed';
+            END IF;
           END IF;
-        EXCEPTION WHEN OTHERS THEN
+        EXCEPTION WHEN SQLSTATE 'UU001' THEN
+          v_status := 'duplicate';
+          v_reason := 'delivery already processed';
+          v_user_id := NULL;
+        WHEN OTHERS THEN
           v_status := 'failed';
           v_reason := SQLSTATE || ': ' || left(SQLERRM, 1990);
           v_user_id := NULL;

@@ -473,8 +473,9 @@ function dispatchTable(kinds: Array<[string, string]>): string {
 }
 
 /**
- * usersync_apply_clerk_deliveries as 2026_11_30_0100 made it (lockEverySubjectFirst false: each
- * delivery's lock_key as the loop reaches it), or as this migration makes it.
+ * usersync_apply_clerk_deliveries as 2026_11_30_0100 made it (lockEverySubjectFirst false), or as this
+ * migration makes it: the same text with every lock key of the statement (lock_key and lock_keys of
+ * every delivery) taken first, in one order. The per-delivery lock in the loop is then already held.
  */
 function deliveriesFunction({ lockEverySubjectFirst }: { lockEverySubjectFirst: boolean }): string {
   return `
@@ -488,10 +489,11 @@ function deliveriesFunction({ lockEverySubjectFirst }: { lockEverySubjectFirst: 
       v_status text;
       v_reason text;
       v_user_id uuid;
+      prior_status text;
     BEGIN
 ${
   lockEverySubjectFirst
-    ? `FOR k IN
+    ? `      FOR k IN
         SELECT key FROM (
           SELECT e.value->>'lock_key' AS key FROM jsonb_array_elements(p_deliveries) AS e(value)
           UNION
@@ -503,10 +505,10 @@ ${
         ORDER BY key COLLATE "C"
       LOOP
         PERFORM pg_advisory_xact_lock(hashtextextended(k.key, 0));
-      END LOOP;`
+      END LOOP;
+`
     : ''
-}
-      FOR d IN
+}      FOR d IN
         SELECT e.ord::integer AS ord, e.value->>'svix_id' AS svix_id,
           coalesce(e.value->>'source', 'clerk') AS source, e.value->>'type' AS type,
           e.value->>'clerk_user_id' AS clerk_user_id, e.value->'payload' AS payload,
@@ -517,22 +519,14 @@ ${
       LOOP
         v_user_id := NULL;
         v_reason := NULL;
-        BEGIN${
-          lockEverySubjectFirst
-            ? ''
-            : `
+        BEGIN
           IF d.lock_key IS NOT NULL THEN
             PERFORM pg_advisory_xact_lock(hashtextextended(d.lock_key, 0));
-          END IF;`
-        }
-          -- A concurrent delivery of the same id waits here for the other to commit, then finds it taken.
-          INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, payload, status)
-          VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, 'received')
-          ON CONFLICT (svix_id) DO UPDATE SET
-            attempts = w.attempts + 1, type = excluded.type,
-            clerk_user_id = excluded.clerk_user_id, payload = excluded.payload
-          WHERE w.status IN ('invalid', 'failed');
-          IF NOT FOUND THEN
+          END IF;
+          -- Under the lock, a delivery of the same svix-id (same body, same lock key) has committed or
+          -- not started: one look decides. invalid and failed deliveries are applied again.
+          SELECT w.status INTO prior_status FROM webhook_events w WHERE w.svix_id = d.svix_id;
+          IF FOUND AND prior_status NOT IN ('invalid', 'failed') THEN
             v_status := 'duplicate';
             v_reason := 'delivery already processed';
           ELSE
@@ -545,10 +539,25 @@ ${
               v_reason := result.reason;
               v_user_id := result.user_id;
             END IF;
-            UPDATE webhook_events w SET status = v_status, error = v_reason, processed_at = now()
-            WHERE w.svix_id = d.svix_id;
+            -- Recorded with its outcome in one write.
+            INSERT INTO webhook_events AS w
+              (svix_id, source, type, clerk_user_id, payload, status, error, processed_at)
+            VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, v_status, v_reason, now())
+            ON CONFLICT (svix_id) DO UPDATE SET
+              attempts = w.attempts + 1, type = excluded.type, clerk_user_id = excluded.clerk_user_id,
+              payload = excluded.payload, status = excluded.status, error = excluded.error,
+              processed_at = excluded.processed_at
+            WHERE w.status IN ('invalid', 'failed');
+            IF NOT FOUND THEN
+              -- A delivery without a lock key raced another of the same svix-id, which won: undo ours.
+              RAISE EXCEPTION USING ERRCODE = 'UU001', MESSAGE = 'delivery already processed';
+            END IF;
           END IF;
-        EXCEPTION WHEN OTHERS THEN
+        EXCEPTION WHEN SQLSTATE 'UU001' THEN
+          v_status := 'duplicate';
+          v_reason := 'delivery already processed';
+          v_user_id := NULL;
+        WHEN OTHERS THEN
           v_status := 'failed';
           v_reason := SQLSTATE || ': ' || left(SQLERRM, 1990);
           v_user_id := NULL;

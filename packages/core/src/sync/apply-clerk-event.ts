@@ -112,9 +112,15 @@ interface PreparedDelivery {
   result: Pick<ApplyResult, 'svixId' | 'type' | 'clerkUserId'>;
 }
 
+// The API passes the same options object with every delivery: serialise it once.
+const serialisedOptions = new WeakMap<SyncOptions, string>();
 function optionsJson(options: SyncOptions | undefined): string {
+  const cached = options && serialisedOptions.get(options);
+  if (cached) return cached;
   const { defaultRole, deleteMode } = withDefaults(options);
-  return JSON.stringify({ default_role: defaultRole, delete_mode: deleteMode });
+  const json = JSON.stringify({ default_role: defaultRole, delete_mode: deleteMode });
+  if (options) serialisedOptions.set(options, json);
+  return json;
 }
 
 async function runDeliveries(
@@ -162,7 +168,8 @@ function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
     type,
     clerk_user_id: parsed.clerkUserId,
     payload: parsed.json === undefined ? null : parsed.json,
-    lock_key: null,
+    // Deliveries of one svix-id are serialised by this lock, unless the event names a subject to lock.
+    lock_key: `usersync:delivery:${delivery.svixId}`,
     lock_keys: null,
     kind: null,
     data: null,

@@ -19,10 +19,14 @@ const DEFAULT_PG_BIN = '/usr/lib/postgresql/15/bin';
 
 /**
  * Starts a private PostgreSQL cluster in a temp folder (about 1–2 s), tuned for tests: no fsync.
+ * `durable: true` keeps PostgreSQL's defaults instead (fsync, synchronous_commit, full_page_writes on),
+ * as benchmarks that compare commit costs need.
  * Uses `PG_BIN` or /usr/lib/postgresql/15/bin. Postgres refuses to run as root, so as root the
  * server runs as the `postgres` system user.
  */
-export async function startThrowawayPostgres(options: { pgBin?: string } = {}): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(
+  options: { pgBin?: string; durable?: boolean } = {},
+): Promise<ThrowawayPostgres> {
   const bin = options.pgBin ?? process.env.PG_BIN ?? DEFAULT_PG_BIN;
   if (!existsSync(join(bin, 'pg_ctl'))) {
     throw new Error(
@@ -56,9 +60,7 @@ export async function startThrowawayPostgres(options: { pgBin?: string } = {}): 
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     '-c max_connections=300',
   ].join(' ');
   let running = false;
