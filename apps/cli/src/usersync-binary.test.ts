@@ -100,7 +100,7 @@ describe('usersync binary: help, usage and configuration errors', () => {
       const migrate = await runBinary(['migrate'], env);
       expect(migrate).toMatchObject({
         code: EXIT.ok,
-        stdout: expect.stringContaining('Applied 1 migration'),
+        stdout: expect.stringMatching(/Applied \d+ migrations?/),
       });
       const after = await runBinary(['migrate', '--status'], env);
       expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);
