@@ -9,6 +9,7 @@ import {
 } from '../clerk/sample-clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
+import { shuffled } from '../testing/shuffled.ts';
 import { applyClerkEvent, applyClerkEvents, DeliveryFailedError } from './apply-clerk-event.ts';
 import type { UserDeleteMode } from './sync-options.ts';
 
@@ -22,17 +23,6 @@ const delivery = (event: Record<string, unknown>): Delivery => ({
   svixId: `msg_${randomUUID()}`,
   body: JSON.stringify(event),
 });
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1_103_515_245 + 12_345) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 function withDuplicates<T>(items: T[], extra: number[], seed: number): T[] {
   return shuffled([...items, ...extra.map((n) => items[n % items.length]!)], seed);
