@@ -31,6 +31,7 @@ export default defineConfig(({ mode }) => ({
   },
   build: {
     target: 'baseline-widely-available',
-    sourcemap: true,
+    // Maps for an error tracker, without the sourceMappingURL comment; the API never serves *.map.
+    sourcemap: 'hidden',
   },
 }));

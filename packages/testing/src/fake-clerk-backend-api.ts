@@ -27,6 +27,8 @@ export interface FakeClerkBackendApi {
   organizations: Map<string, Record<string, unknown>>;
   /** Memberships by id (`OrganizationMembershipJSON`, organization embedded as stored). */
   memberships: Map<string, Record<string, unknown>>;
+  /** Keys `GET /v1/jwks` lists (e.g. a session signer's `publicJwk`); empty by default. */
+  jwks: Record<string, unknown>[];
   /** Requests received, by `METHOD path` without query (e.g. `GET /v1/users/user_1`). */
   requests: string[];
   setFault(fault: FakeClerkBackendApiOptions['fault']): void;
@@ -35,11 +37,13 @@ export interface FakeClerkBackendApi {
 
 /**
  * A local HTTP server that answers the Clerk Backend API calls usersync makes, with Clerk's shapes:
- * `GET /v1/users/{id}`, `GET /v1/users?limit&offset`, `GET /v1/users/count`,
+ * `GET /v1/users/{id}`, `GET /v1/users?limit&offset`, `GET /v1/users/count`, `GET /v1/jwks`,
  * `GET /v1/organizations` and `/v1/organization_memberships` (paged `{ data, total_count }`, newest
  * first unless `order_by=+created_at`), `GET /v1/organizations/{id or slug}`,
- * `GET /v1/organizations/{id}/memberships`, `GET /v1/users/{id}/organization_memberships`. Errors use
- * Clerk's `{ errors: [...], clerk_trace_id }` body; 429s carry `Retry-After`.
+ * `GET /v1/organizations/{id}/memberships`, `GET /v1/users/{id}/organization_memberships`. Every
+ * request is counted in `requests`, also those it does not serve (e.g. `POST /v1/api_keys/verify`, which
+ * the API must never send). Errors use Clerk's `{ errors: [...], clerk_trace_id }` body; 429s carry
+ * `Retry-After`.
  */
 export async function startFakeClerkBackendApi(
   options: FakeClerkBackendApiOptions,
@@ -48,6 +52,7 @@ export async function startFakeClerkBackendApi(
   const organizations = new Map<string, Record<string, unknown>>();
   const memberships = new Map<string, Record<string, unknown>>();
   const requests: string[] = [];
+  const jwks: Record<string, unknown>[] = [];
   let fault = options.fault;
   let count = 0;
 
@@ -79,6 +84,7 @@ export async function startFakeClerkBackendApi(
     if (method !== 'GET')
       return sendError(res, 405, 'method_not_allowed', 'only GET is served by this stand-in');
 
+    if (path === '/v1/jwks') return sendJson(res, 200, { keys: jwks });
     if (path === '/v1/users/count') {
       return sendJson(res, 200, { object: 'total_count', total_count: users.size });
     }
@@ -134,6 +140,7 @@ export async function startFakeClerkBackendApi(
     users,
     organizations,
     memberships,
+    jwks,
     requests,
     setFault(next) {
       fault = next;

@@ -80,6 +80,20 @@ export default fp<UserProvisioningOptions>(
         throw clerkFailure(error, clerkUserId, log);
       }
       if (!raw) throw serviceUnavailable('Clerk returned no user data; try again', 5, 'clerk_unavailable');
+      // Defence in depth: write only the user the session is about, whatever the Backend API answered.
+      const answeredId = (raw as { id?: unknown }).id;
+      if (answeredId !== clerkUserId) {
+        log.error(
+          {
+            clerkUserId,
+            answeredId: typeof answeredId === 'string' ? answeredId.slice(0, 64) : typeof answeredId,
+          },
+          'Clerk returned another user than the one asked for',
+        );
+        throw new ApiError(502, 'Clerk returned another user than the one asked for', {
+          code: 'clerk_user_mismatch',
+        });
+      }
       let outcome: Awaited<ReturnType<typeof syncUserFromClerk>>['outcome'];
       try {
         ({ outcome } = await syncUserFromClerk(db, raw, options.sync));
@@ -119,7 +133,6 @@ export default fp<UserProvisioningOptions>(
       context: Record<string, string>,
       log: FastifyBaseLogger,
     ): ApiError {
-      const clerkUserId = context.clerkUserId;
       if (status === 429) {
         const retryAfter = isClerkAPIResponseError(error) ? error.retryAfter : undefined;
         log.warn({ ...context, retryAfter }, 'Clerk Backend API rate limit reached');
@@ -213,9 +226,22 @@ export default fp<UserProvisioningOptions>(
       );
       const membership = memberships?.data.find((m) => m.organization?.id === clerkOrganizationId)?.raw;
       try {
-        const organizationOutcome = await writeOrganization(db, mapClerkOrganization(organization.raw));
-        const membershipOutcome = membership
-          ? await writeOrganizationMembership(db, mapClerkOrganizationMembership(membership))
+        // Defence in depth, as for the user: write only the organization the session names, and only
+        // the session user's membership in it, whatever the Backend API answered.
+        const organizationFields = mapClerkOrganization(organization.raw);
+        const membershipFields = membership ? mapClerkOrganizationMembership(membership) : null;
+        if (
+          organizationFields.clerk_id !== clerkOrganizationId ||
+          (membershipFields && membershipFields.clerk_user_id !== clerkUserId)
+        ) {
+          log.error(context, 'Clerk returned another organization or membership than the one asked for');
+          throw new ApiError(502, 'Clerk returned another organization than the one asked for', {
+            code: 'clerk_organization_mismatch',
+          });
+        }
+        const organizationOutcome = await writeOrganization(db, organizationFields);
+        const membershipOutcome = membershipFields
+          ? await writeOrganizationMembership(db, membershipFields)
           : 'not a member';
         log.info(
           { ...context, organizationOutcome, membershipOutcome },

@@ -35,6 +35,11 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
     (_request, body, done) => done(null, body),
   );
+  // Any content type, even one Fastify cannot parse (`application/json, text/plain`, empty): the
+  // signature decides, not the label. Seen by the parser step only; the header itself is not used.
+  fastify.addHook('onRequest', async (request) => {
+    request.headers = { 'content-type': 'application/octet-stream' };
+  });
 
   fastify.post(
     '/clerk',
@@ -72,6 +77,10 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
         throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
       }
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const raw = exactText(bytes);
+      if (raw === null) {
+        throw new ApiError(400, 'Webhook body is not UTF-8', { code: 'invalid_encoding' });
+      }
 
       try {
         verify(bytes, { id: svixId, timestamp: svixTimestamp, signature: svixSignature });
@@ -81,7 +90,6 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
         throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
       }
 
-      const raw = bytes.toString('utf8');
       let result: Awaited<ReturnType<typeof applyClerkEvent>>;
       try {
         result = await applyClerkEvent(fastify.db, { svixId, body: raw }, options.sync);
@@ -98,7 +106,9 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
         throw error;
       }
 
-      const { status, type, clerkUserId, reason } = result;
+      const { status, type, clerkUserId } = result;
+      // Core caps what it reads (type, ids); the reason lists one line per problem, so cap it here too.
+      const reason = result.reason === undefined ? undefined : capText(result.reason, 500);
       // One line per delivery, written with the response (status code and time included).
       request.logLine = {
         msg: 'clerk webhook delivery',
@@ -114,6 +124,25 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
     },
   );
 };
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as text only when that text encodes back to exactly these bytes (strict UTF-8, BOM kept).
+ * svix (through standardwebhooks) signs a Buffer's UTF-8 decoding, which maps different invalid byte
+ * sequences to the same U+FFFD text; refusing what is not UTF-8 makes its check one over the bytes received.
+ */
+function exactText(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;

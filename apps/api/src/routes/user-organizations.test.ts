@@ -165,6 +165,21 @@ describeEachDatabase('/api/v1/users and organizations', (use) => {
       expect(notMember.json().profile.organizations).toEqual([]);
     });
 
+    it('answers 502 and writes nothing when Clerk answers with another organization than the one asked for', async () => {
+      const member = clerkMember();
+      const other = sampleClerkOrganization({ name: 'Someone else' });
+      clerk.clerkApi.organizations.set(member.orgId, other);
+      const response = await sync(member.userId, orgClaims(2, member.orgId));
+      expect(response.statusCode).toBe(502);
+      expect(response.json()).toMatchObject({ code: 'clerk_organization_mismatch' });
+      const rows = await use()
+        .db.selectFrom('organizations')
+        .select('id')
+        .where('clerk_id', 'in', [member.orgId, other.id as string])
+        .execute();
+      expect(rows).toEqual([]);
+    });
+
     it('asks Clerk nothing about an organization deleted here', async () => {
       const member = clerkMember();
       await deliver(app, clerk, sampleClerkEvent('organization.deleted', member.organization));

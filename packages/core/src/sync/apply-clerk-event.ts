@@ -2,6 +2,7 @@ import {
   type ClerkWebhookEnvelope,
   clerkWebhookEnvelopeSchema,
   describeZodError,
+  MAX_CLERK_ID_LENGTH,
 } from '../clerk/clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
@@ -213,7 +214,12 @@ function parseDelivery(body: string): ParsedDelivery {
   try {
     json = JSON.parse(body);
   } catch (error) {
-    return { ...unusable, problem: `body is not JSON: ${(error as Error).message}` };
+    // The parser's message quotes the body; the reason is stored, logged and answered, so keep only where.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    return {
+      ...unusable,
+      problem: position === undefined ? 'body is not JSON' : `body is not JSON (at position ${position})`,
+    };
   }
   // Signed bodies can still be hostile. Keep the record, without a payload jsonb would refuse.
   const problem = storableJsonProblem(json);
@@ -223,7 +229,7 @@ function parseDelivery(body: string): ParsedDelivery {
     return { json, envelope: null, clerkUserId: null, problem: describeZodError(envelope.error) };
   }
   const id = envelope.data.data.id;
-  const clerkUserId = typeof id === 'string' && id.length > 0 && id.length <= 255 ? id : null;
+  const clerkUserId = typeof id === 'string' && id.length > 0 && id.length <= MAX_CLERK_ID_LENGTH ? id : null;
   return { json, envelope: envelope.data, clerkUserId, problem: null };
 }
 
