@@ -232,6 +232,14 @@ describe('readEnv', () => {
     );
   });
 
+  it('reads DELETE_MODE, the general name, and USER_DELETE_MODE, the older one; two different values are a problem', () => {
+    expect(readEnv({ DELETE_MODE: 'hard' }).config.sync.deleteMode).toBe('hard');
+    expect(readEnv({ USER_DELETE_MODE: 'hard' }).config.sync.deleteMode).toBe('hard');
+    expect(readEnv({ USER_DELETE_MODE: 'hard', DELETE_MODE: 'hard' }).problems).toEqual([]);
+    const { problems } = readEnv({ USER_DELETE_MODE: 'soft', DELETE_MODE: 'hard' });
+    expect(problems).toEqual([expect.stringMatching(/^DELETE_MODE: differs from USER_DELETE_MODE/)]);
+  });
+
   it('parses TRUST_PROXY as a boolean, a hop count or an address list', () => {
     expect(readEnv({ TRUST_PROXY: 'true' }).config.trustProxy).toBe(true);
     expect(readEnv({ TRUST_PROXY: '2' }).config.trustProxy).toBe(2);

@@ -110,6 +110,7 @@ const schemas = {
     return origins;
   }),
   USER_DELETE_MODE: z.enum(['soft', 'hard']),
+  DELETE_MODE: z.enum(['soft', 'hard']),
   DEFAULT_ROLE: nonEmpty.max(64),
   ROLES: nonEmpty.transform((value, ctx) => {
     const parsed = parseRoleList(value);
@@ -193,6 +194,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     apiUrl: (read('CLERK_API_URL') ?? CLERK_API_URL_DEFAULT).replace(/\/+$/, ''),
     maxTokenAgeSeconds: read('CLERK_MAX_TOKEN_AGE_SECONDS') ?? null,
   };
+  // DELETE_MODE is the general name (users and organizations alike); USER_DELETE_MODE the older one.
+  const userDeleteMode = read('USER_DELETE_MODE');
+  const deleteMode = read('DELETE_MODE');
+  if (userDeleteMode && deleteMode && userDeleteMode !== deleteMode) {
+    problems.push('DELETE_MODE: differs from USER_DELETE_MODE; set only one of them');
+  }
   const webOrigins = read('WEB_ORIGIN');
   const databaseUrl = read('DATABASE_URL');
   const repoRoot = findRepoRoot();
@@ -271,7 +278,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     webhookSigningSecret,
     clerk,
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
-    sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole },
+    sync: { deleteMode: deleteMode ?? userDeleteMode ?? 'soft', defaultRole },
     access: { roles, adminEmails: read('ADMIN_EMAILS') ?? [] },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
     webDistDir: webDistDir

@@ -29,6 +29,7 @@ export const profileSchema = {
     'role',
     'settings',
     'memberSince',
+    'organizations',
   ],
   properties: {
     id: { type: 'string', format: 'uuid' },
@@ -47,6 +48,20 @@ export const profileSchema = {
       properties: { theme: { type: 'string', enum: ['light', 'dark', 'system'] } },
     },
     memberSince: { type: 'string', format: 'date-time' },
+    organizations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'slug', 'imageUrl', 'role'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          slug: { type: ['string', 'null'] },
+          imageUrl: { type: ['string', 'null'] },
+          role: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
 

@@ -34,6 +34,7 @@ const BLANK_ENV = Object.fromEntries(
     'CLERK_MAX_TOKEN_AGE_SECONDS',
     'WEB_ORIGIN',
     'USER_DELETE_MODE',
+    'DELETE_MODE',
     'DEFAULT_ROLE',
     'LOG_LEVEL',
     'WEB_DIST_DIR',

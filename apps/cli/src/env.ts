@@ -44,7 +44,9 @@ const envSchema = z.object({
   CLERK_WEBHOOK_SECRET: optionalText,
   PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65_535).default(3000)),
   DEFAULT_ROLE: z.preprocess(blankToUndefined, z.string().min(1).max(64).default('member')),
-  USER_DELETE_MODE: z.preprocess(blankToUndefined, z.enum(['soft', 'hard']).default('soft')),
+  USER_DELETE_MODE: z.preprocess(blankToUndefined, z.enum(['soft', 'hard']).optional()),
+  // The general name (users and organizations alike); USER_DELETE_MODE is the older one.
+  DELETE_MODE: z.preprocess(blankToUndefined, z.enum(['soft', 'hard']).optional()),
   ROLES: z.preprocess(
     blankToUndefined,
     z
@@ -66,6 +68,12 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
     throw new CliError(`invalid environment:\n${problems}`, EXIT.usage);
   }
   const e = parsed.data;
+  if (e.DELETE_MODE && e.USER_DELETE_MODE && e.DELETE_MODE !== e.USER_DELETE_MODE) {
+    throw new CliError(
+      'invalid environment:\n  DELETE_MODE: differs from USER_DELETE_MODE; set only one of them',
+      EXIT.usage,
+    );
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: resolveDataDir(e.DATA_DIR),
@@ -74,7 +82,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
     webhookSecret: e.CLERK_WEBHOOK_SIGNING_SECRET ?? e.CLERK_WEBHOOK_SECRET,
     webhookUrl: `http://localhost:${e.PORT}/api/webhooks/clerk`,
     defaultRole: e.DEFAULT_ROLE,
-    deleteMode: e.USER_DELETE_MODE,
+    deleteMode: e.DELETE_MODE ?? e.USER_DELETE_MODE ?? 'soft',
     roles: e.ROLES,
   };
 }

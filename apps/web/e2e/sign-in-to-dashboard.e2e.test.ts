@@ -1,7 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import {
+  sampleClerkOrganization,
+  sampleClerkOrganizationMembership,
+  sampleClerkUser,
+} from '@usersync/core/clerk';
 import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import {
   createClerkSessionSigner,
@@ -23,8 +27,8 @@ import { type RunningApi, startApiServer } from './support/start-api-server.ts';
  * with an in-page Clerk instance whose session tokens are signed locally and verified by the API with
  * CLERK_JWT_KEY; the API reads the user from a local stand-in for Clerk's Backend API.
  *
- * signed out → /dashboard → sign-in → callback → POST /users/sync (row created) → dashboard shows the
- * profile → theme changed (PATCH) → reload keeps it, painted before the app's JavaScript runs.
+ * signed out → /dashboard → sign-in → callback → POST /users/sync (row created, and the session's active
+ * organization read from Clerk) → dashboard shows the profile and the organization → theme changed (PATCH) → reload keeps it, painted before the app's JavaScript runs.
  */
 
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
@@ -37,6 +41,11 @@ const clerkUser = sampleClerkUser({
   imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
 });
 const userId = clerkUser.id as string;
+// Ada is an admin of one organization in Clerk; her session token names it as the active one, so the
+// sync reads it (and her membership) from the Backend API stand-in.
+const organization = sampleClerkOrganization({ name: 'Analytical Engines', slug: 'analytical-engines' });
+const membership = sampleClerkOrganizationMembership({ organization, userId, role: 'org:admin' });
+const activeOrganization = { v: 2, o: { id: organization.id, rol: 'admin', slg: 'analytical-engines' } };
 
 let database: TestDatabase;
 let clerkBackend: FakeClerkBackendApi;
@@ -55,6 +64,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   clerkBackend.users.set(userId, clerkUser);
+  clerkBackend.organizations.set(organization.id as string, organization);
+  clerkBackend.memberships.set(membership.id as string, membership);
   api = await startApiServer({
     DATABASE_URL: database.url!,
     WEB_DIST_DIR: webDist,
@@ -84,7 +95,7 @@ function openPage(context: BrowserContext, origin: string) {
       email: 'ada@example.com',
       imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
     },
-    signSessionToken: () => signer.sign({ userId, azp: origin }),
+    signSessionToken: () => signer.sign({ userId, azp: origin, extra: activeOrganization }),
   });
 }
 
@@ -137,6 +148,17 @@ describe('sign-in to dashboard, in Chromium against the real API', () => {
     await expect
       .poll(() => card.locator('img.avatar').evaluate((img: HTMLImageElement) => img.naturalWidth))
       .toBeGreaterThan(0);
+    // The session's active organization, read from Clerk by the sync, with Ada's role.
+    const organizations = page.getByRole('region', { name: 'Organizations' });
+    await expect.poll(() => organizations.textContent()).toContain('Analytical Engines');
+    expect(await organizations.textContent()).toContain('admin');
+    expect(clerkBackend.requests).toContain(`GET /v1/organizations/${organization.id}`);
+    const stored = await database.db
+      .selectFrom('organization_memberships')
+      .select(['role', 'clerk_organization_id'])
+      .where('clerk_user_id', '=', userId)
+      .execute();
+    expect(stored).toEqual([{ role: 'org:admin', clerk_organization_id: organization.id }]);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
 
     // Theme: applied at once, saved with PATCH.

@@ -1,9 +1,11 @@
+import type { Db } from '@usersync/core/db';
 import type { Profile } from '@usersync/core/http-contract';
+import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
 import type { UserWithSettings } from '@usersync/core/users';
 
 export type { Profile };
 
-export function toProfile(user: UserWithSettings): Profile {
+export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
   return {
     id: user.id,
     clerkId: user.clerk_id,
@@ -17,5 +19,17 @@ export function toProfile(user: UserWithSettings): Profile {
     role: user.role,
     settings: { theme: user.settings.theme },
     memberSince: user.created_at.toISOString(),
+    organizations: organizations.map((o) => ({
+      id: o.clerk_id,
+      name: o.name,
+      slug: o.slug,
+      imageUrl: o.image_url,
+      role: o.role,
+    })),
   };
+}
+
+/** The profile of a user as stored now, with their active organizations. */
+export async function loadProfile(db: Db, user: UserWithSettings): Promise<Profile> {
+  return toProfile(user, await listActiveOrganizationsOfUser(db, user.clerk_id));
 }

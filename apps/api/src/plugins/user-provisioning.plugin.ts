@@ -1,7 +1,16 @@
 import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
 import { promoteListedAdmin } from '@usersync/core/admin';
-import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
+import { hasActiveMembership, isOrganizationTombstoned } from '@usersync/core/organizations';
+import {
+  InvalidClerkPayloadError,
+  InvalidClerkUserError,
+  mapClerkOrganization,
+  mapClerkOrganizationMembership,
+  syncUserFromClerk,
+  writeOrganization,
+  writeOrganizationMembership,
+} from '@usersync/core/sync';
 import { findUserByClerkId, type UserWithSettings } from '@usersync/core/users';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
@@ -20,7 +29,15 @@ export interface Caller {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    userProvisioning: { ensure(clerkUserId: string, log?: FastifyBaseLogger): Promise<Caller> };
+    userProvisioning: {
+      ensure(clerkUserId: string, log?: FastifyBaseLogger): Promise<Caller>;
+      /** Makes sure the organization and the user's membership in it exist (read from Clerk when not). */
+      ensureOrganization(
+        clerkUserId: string,
+        clerkOrganizationId: string,
+        log?: FastifyBaseLogger,
+      ): Promise<void>;
+    };
   }
   interface FastifyRequest {
     /** The signed-in user's row, made sure of before the handler runs. */
@@ -127,9 +144,18 @@ export default fp<UserProvisioningOptions>(
     function clerkFailure(error: unknown, clerkUserId: string, log: FastifyBaseLogger): ApiError {
       const status = isClerkAPIResponseError(error) ? error.status : undefined;
       if (status === 404) return gone();
+      return clerkUnavailable(error, status, { clerkUserId }, log);
+    }
+
+    function clerkUnavailable(
+      error: unknown,
+      status: number | undefined,
+      context: Record<string, string>,
+      log: FastifyBaseLogger,
+    ): ApiError {
       if (status === 429) {
         const retryAfter = isClerkAPIResponseError(error) ? error.retryAfter : undefined;
-        log.warn({ clerkUserId, retryAfter }, 'Clerk Backend API rate limit reached');
+        log.warn({ ...context, retryAfter }, 'Clerk Backend API rate limit reached');
         return serviceUnavailable(
           'Clerk is rate-limiting requests; try again shortly',
           retryAfter ?? 10,
@@ -139,7 +165,7 @@ export default fp<UserProvisioningOptions>(
       // Unreachable, timed out, 5xx, or a rejected secret key (401/403: our configuration).
       log.error(
         {
-          clerkUserId,
+          ...context,
           clerkStatus: status,
           err: error instanceof Error ? { message: error.message } : undefined,
         },
@@ -181,7 +207,93 @@ export default fp<UserProvisioningOptions>(
       return row !== undefined;
     }
 
-    fastify.decorate('userProvisioning', { ensure });
+    const organizationFlights = new SingleFlight<string, void>();
+
+    /** A Clerk read for the organization fallback: null for 404 (Clerk does not have it), 503 otherwise. */
+    async function readClerk<T>(
+      call: () => Promise<T>,
+      context: Record<string, string>,
+      log: FastifyBaseLogger,
+    ): Promise<T | null> {
+      try {
+        return await withTimeout(call(), options.clerkTimeoutMs);
+      } catch (error) {
+        const status = isClerkAPIResponseError(error) ? error.status : undefined;
+        if (status === 404) return null;
+        throw clerkUnavailable(error, status, context, log);
+      }
+    }
+
+    async function readOrganizationFromClerk(
+      clerkUserId: string,
+      clerkOrganizationId: string,
+      log: FastifyBaseLogger,
+    ): Promise<void> {
+      if (!clerk) throw notConfigured('The Clerk Backend API', ['CLERK_SECRET_KEY']);
+      const context = { clerkUserId, clerkOrganizationId };
+      const organization = await readClerk(
+        () => clerk.organizations.getOrganization({ organizationId: clerkOrganizationId }),
+        context,
+        log,
+      );
+      // The token names an organization Clerk no longer has (deleted since the token was issued).
+      if (!organization?.raw) return;
+      // One page of up to 500: a user in more organizations than that is beyond this fallback.
+      const memberships = await readClerk(
+        () => clerk.users.getOrganizationMembershipList({ userId: clerkUserId, limit: 500 }),
+        context,
+        log,
+      );
+      const membership = memberships?.data.find((m) => m.organization?.id === clerkOrganizationId)?.raw;
+      try {
+        // Defence in depth, as for the user: write only the organization the session names, and only
+        // the session user's membership in it, whatever the Backend API answered.
+        const organizationFields = mapClerkOrganization(organization.raw);
+        const membershipFields = membership ? mapClerkOrganizationMembership(membership) : null;
+        if (
+          organizationFields.clerk_id !== clerkOrganizationId ||
+          (membershipFields && membershipFields.clerk_user_id !== clerkUserId)
+        ) {
+          log.error(context, 'Clerk returned another organization or membership than the one asked for');
+          throw new ApiError(502, 'Clerk returned another organization than the one asked for', {
+            code: 'clerk_organization_mismatch',
+          });
+        }
+        const organizationOutcome = await writeOrganization(db, organizationFields);
+        const membershipOutcome = membershipFields
+          ? await writeOrganizationMembership(db, membershipFields)
+          : 'not a member';
+        log.info(
+          { ...context, organizationOutcome, membershipOutcome },
+          'organization synced from Clerk Backend API',
+        );
+      } catch (error) {
+        if (error instanceof InvalidClerkPayloadError) {
+          log.error({ ...context, reason: error.message }, 'Clerk returned an organization we cannot store');
+          throw new ApiError(502, 'Clerk returned an organization record that cannot be stored', {
+            code: 'clerk_organization_invalid',
+          });
+        }
+        throw error;
+      }
+    }
+
+    async function ensureOrganization(
+      clerkUserId: string,
+      clerkOrganizationId: string,
+      log: FastifyBaseLogger = fastify.log,
+    ): Promise<void> {
+      const settled = async () =>
+        (await hasActiveMembership(db, clerkOrganizationId, clerkUserId)) ||
+        // Deleted here: deletion is final, nothing to ask Clerk.
+        (await isOrganizationTombstoned(db, clerkOrganizationId));
+      if (await settled()) return;
+      await organizationFlights.run(`${clerkOrganizationId} ${clerkUserId}`, async () => {
+        if (!(await settled())) await readOrganizationFromClerk(clerkUserId, clerkOrganizationId, log);
+      });
+    }
+
+    fastify.decorate('userProvisioning', { ensure, ensureOrganization });
     fastify.decorateRequest('caller', null as unknown as Caller);
     // preHandler: after the body is validated, so a rejected request never creates a row.
     fastify.addHook('preHandler', async (request) => {

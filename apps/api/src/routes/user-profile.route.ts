@@ -2,7 +2,7 @@ import { THEMES } from '@usersync/core/db';
 import { updateAppOwnedFields } from '@usersync/core/users';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../lib/api-error.ts';
-import { toProfile } from '../lib/profile.ts';
+import { loadProfile } from '../lib/profile.ts';
 import { errorRef, profileRef } from '../schemas.ts';
 
 const commonResponses = {
@@ -30,7 +30,7 @@ const userProfileRoute: FastifyPluginAsync = async (fastify) => {
         response: { 200: profileRef, ...commonResponses },
       },
     },
-    async (request) => toProfile(request.caller.user),
+    async (request) => loadProfile(fastify.db, request.caller.user),
   );
 
   fastify.patch<{ Body: { theme: (typeof THEMES)[number] } }>(
@@ -54,7 +54,7 @@ const userProfileRoute: FastifyPluginAsync = async (fastify) => {
       });
       // The row went away between the check and the update (a hard delete).
       if (!user) throw new ApiError(410, 'This account has been deleted', { code: 'user_deleted' });
-      return toProfile(user);
+      return loadProfile(fastify.db, user);
     },
   );
 };

@@ -1,7 +1,7 @@
 import { promoteListedAdmin } from '@usersync/core/admin';
 import { findUserByClerkId } from '@usersync/core/users';
 import type { FastifyPluginAsync } from 'fastify';
-import { toProfile } from '../lib/profile.ts';
+import { loadProfile } from '../lib/profile.ts';
 import { errorRef, profileRef } from '../schemas.ts';
 
 const syncResponse = (statuses: string[]) =>
@@ -13,8 +13,9 @@ const syncResponse = (statuses: string[]) =>
 
 /**
  * POST /api/v1/users/sync: the SPA calls it after sign-in. The caller's row was made sure of by the
- * user-provisioning hook (read from Clerk when missing); this only reports which way it went. Takes
- * no profile data from the request: a body, if any, is read and discarded.
+ * user-provisioning hook (read from Clerk when missing); this reports which way it went, and makes sure
+ * of the active organization the session token names. Takes no profile data from the request: a
+ * body, if any, is read and discarded.
  */
 const usersSyncRoute: FastifyPluginAsync<{ adminEmails: readonly string[] }> = async (fastify, options) => {
   // Scoped to this route's plugin: any body (none, `{}`, anything else) is accepted and ignored.
@@ -56,7 +57,18 @@ const usersSyncRoute: FastifyPluginAsync<{ adminEmails: readonly string[] }> = a
       ) {
         user = (await findUserByClerkId(fastify.db, user.clerk_id)) ?? user;
       }
-      return reply.code(status === 'existing' ? 200 : 201).send({ status, profile: toProfile(user) });
+      // The session names an active organization: make sure it and the membership exist too, read
+      // from Clerk (never from the request) when a webhook has not brought them yet.
+      if (request.clerkOrganization) {
+        await fastify.userProvisioning.ensureOrganization(
+          user.clerk_id,
+          request.clerkOrganization.id,
+          request.log,
+        );
+      }
+      return reply
+        .code(status === 'existing' ? 200 : 201)
+        .send({ status, profile: await loadProfile(fastify.db, user) });
     },
   );
 };

@@ -18,6 +18,19 @@ export interface Profile {
   settings: { theme: ThemeName };
   /** users.created_at as an ISO string. */
   memberSince: string;
+  /** The active organizations the user belongs to, by name. */
+  organizations: ProfileOrganization[];
+}
+
+/** One of the user's organizations, with their role in it. */
+export interface ProfileOrganization {
+  /** Clerk's organization id (`org_…`). */
+  id: string;
+  name: string;
+  slug: string | null;
+  imageUrl: string | null;
+  /** Clerk's role key, e.g. `org:admin`. */
+  role: string;
 }
 
 export interface SyncResponse {

@@ -1,6 +1,15 @@
 export { applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
 export { type ClerkUserComparison, type ComparisonKind, compareClerkUsers } from './compare-clerk-users.ts';
 export {
+  type ClerkListPage,
+  type ClerkListSource,
+  type KindCounts,
+  type KindReconcileSummary,
+  type OrganizationReconcileKind,
+  type OrganizationReconcileOptions,
+  reconcileOrganizationKind,
+} from './reconcile-organizations.ts';
+export {
   type ClerkUserPage,
   type ClerkUserSource,
   DEFAULT_GUARD_THRESHOLD,
