@@ -203,7 +203,7 @@ const wrongOrganizationFields = fc
         return JSON.stringify(
           sampleClerkEvent('organizationMembership.created', {
             ...membership,
-            permissions: notString ?? 'x',
+            permissions: Array.isArray(notString) ? [1] : (notString ?? 'x'),
           }),
         );
       case 'membership.nul_role':
