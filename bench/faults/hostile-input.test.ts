@@ -100,6 +100,12 @@ describe('hostile webhook input', () => {
 
     const users = await query<{ n: number }>(database.url as string, 'SELECT count(*)::int AS n FROM users');
     expect(users[0]?.n, 'nothing written to users').toBe(0);
+    const organizationRows = await query<{ n: number }>(
+      database.url as string,
+      `SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM organization_memberships)
+         + (SELECT count(*) FROM organization_invitations) AS n`,
+    );
+    expect(Number(organizationRows[0]?.n), 'nothing written to the organization tables').toBe(0);
     const events = await query<{ svix_id: string; status: string }>(
       database.url as string,
       'SELECT svix_id, status FROM webhook_events',

@@ -1,7 +1,13 @@
 // Seeded generators of hostile webhook requests for the hostile-input fault suite. Each request says
 // whether it is correctly signed (and so may leave an `invalid` row) or not (and must leave nothing).
 import { connect } from 'node:net';
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import {
+  sampleClerkEvent,
+  sampleClerkOrganization,
+  sampleClerkOrganizationInvitation,
+  sampleClerkOrganizationMembership,
+  sampleClerkUser,
+} from '@usersync/core/clerk';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import fc from 'fast-check';
 
@@ -138,8 +144,94 @@ const wrongFieldTypes = fc
     return JSON.stringify(event);
   });
 
+/** Organization, membership and invitation events with one field made unusable. */
+const wrongOrganizationFields = fc
+  .record({
+    name: hostileString,
+    kind: fc.constantFrom(
+      'organization.name',
+      'organization.updated_at',
+      'organization.id',
+      'organization.long_slug',
+      'membership.role',
+      'membership.user',
+      'membership.organization',
+      'membership.permissions',
+      'membership.nul_role',
+      'invitation.email_address',
+      'invitation.organization_id',
+      'invitation.updated_at',
+    ),
+    value: wrongValue,
+  })
+  .map(({ name, kind, value }) => {
+    const organization = sampleClerkOrganization({ id: 'org_hostile', name });
+    const membership = sampleClerkOrganizationMembership({ id: 'orgmem_hostile', organization });
+    const invitation = sampleClerkOrganizationInvitation({ id: 'orginv_hostile' });
+    const notString = typeof value === 'string' ? { value } : value;
+    switch (kind) {
+      case 'organization.name':
+        return JSON.stringify(sampleClerkEvent('organization.created', { ...organization, name: notString }));
+      case 'organization.updated_at':
+        return JSON.stringify(
+          sampleClerkEvent('organization.updated', { ...organization, updated_at: String(value) }),
+        );
+      case 'organization.id':
+        return JSON.stringify(
+          sampleClerkEvent('organization.created', { ...organization, id: notString ?? '' }),
+        );
+      case 'organization.long_slug':
+        return JSON.stringify(
+          sampleClerkEvent('organization.created', { ...organization, slug: 's'.repeat(5_000) }),
+        );
+      case 'membership.role':
+        return JSON.stringify(
+          sampleClerkEvent('organizationMembership.created', { ...membership, role: notString }),
+        );
+      case 'membership.user':
+        return JSON.stringify(
+          sampleClerkEvent('organizationMembership.updated', {
+            ...membership,
+            public_user_data: { user_id: notString },
+          }),
+        );
+      case 'membership.organization': {
+        const { organization: _, ...rest } = membership;
+        return JSON.stringify(sampleClerkEvent('organizationMembership.created', rest));
+      }
+      case 'membership.permissions':
+        return JSON.stringify(
+          sampleClerkEvent('organizationMembership.created', {
+            ...membership,
+            permissions: Array.isArray(notString) ? [1] : (notString ?? 'x'),
+          }),
+        );
+      case 'membership.nul_role':
+        return JSON.stringify(
+          sampleClerkEvent('organizationMembership.created', { ...membership, role: 'org:\u0000admin' }),
+        );
+      case 'invitation.email_address':
+        return JSON.stringify(
+          sampleClerkEvent('organizationInvitation.created', { ...invitation, email_address: notString }),
+        );
+      case 'invitation.organization_id':
+        return JSON.stringify(
+          sampleClerkEvent('organizationInvitation.accepted', { ...invitation, organization_id: notString }),
+        );
+      case 'invitation.updated_at':
+        return JSON.stringify(
+          sampleClerkEvent('organizationInvitation.revoked', { ...invitation, updated_at: -1 }),
+        );
+      default: {
+        const unknownKind: never = kind;
+        throw new Error(`no hostile organization body for ${String(unknownKind)}`);
+      }
+    }
+  });
+
 const signedInvalidBody = fc.oneof(
   { weight: 60, arbitrary: wrongFieldTypes },
+  { weight: 20, arbitrary: wrongOrganizationFields },
   // Truncated anywhere: a proper prefix of a JSON object is never valid JSON.
   {
     weight: 20,

@@ -14,6 +14,7 @@ import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
 import reconcileScheduler from './reconcile/reconcile-scheduler.plugin.ts';
+import adminRoutes from './routes/admin/index.ts';
 import clerkWebhookRoute from './routes/clerk-webhook.route.ts';
 import healthRoute from './routes/health.route.ts';
 import metricsRoute from './routes/metrics.route.ts';
@@ -142,6 +143,7 @@ export async function usersyncApp(
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,
     sync: config.sync,
+    adminEmails: config.access.adminEmails,
   });
 
   // Everything under /api/v1 needs a Clerk session; Clerk's plugin is scoped to this prefix only.
@@ -162,10 +164,12 @@ export async function usersyncApp(
       await v1.register(userProvisioning, {
         clerk: config.clerk,
         sync: config.sync,
+        adminEmails: config.access.adminEmails,
         clerkTimeoutMs: config.clerkTimeoutMs,
       });
-      await v1.register(usersSyncRoute);
+      await v1.register(usersSyncRoute, { adminEmails: config.access.adminEmails });
       await v1.register(userProfileRoute);
+      await v1.register(adminRoutes, { prefix: '/admin', config });
     },
     { prefix: '/api/v1' },
   );

@@ -12,6 +12,8 @@ export interface AppConfig {
   /** SPA origins: CORS and the `azp` claim session tokens must carry. Empty: same-origin only, azp unchecked. */
   webOrigins: string[];
   sync: { deleteMode: UserDeleteMode; defaultRole: string };
+  /** Who may use /api/v1/admin and which roles an admin can give (docs/operator-console.md). */
+  access: AccessConfig;
   /** Built SPA to serve from `/` (production); null: API only. */
   webDistDir: string | null;
   /** Requests per minute per signed-in user (else per IP) on /api/v1/users/*. */
@@ -42,4 +44,11 @@ export interface ReconcileConfig {
 export interface ReconcileScheduleEntry {
   kind: 'full' | 'incremental';
   everyMs: number;
+}
+
+export interface AccessConfig {
+  /** ROLES: the roles an admin can give; always includes `admin`. */
+  roles: string[];
+  /** ADMIN_EMAILS, lower-cased: a user whose verified primary email is listed becomes admin. */
+  adminEmails: string[];
 }

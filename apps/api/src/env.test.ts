@@ -204,6 +204,42 @@ describe('readEnv', () => {
     expect(problems).toHaveLength(2);
   });
 
+  it('reads ROLES and ADMIN_EMAILS; ROLES must include admin and DEFAULT_ROLE', () => {
+    const defaults = readEnv({ ...complete });
+    expect(defaults.config.access).toEqual({ roles: ['member', 'admin'], adminEmails: [] });
+    const set = readEnv({
+      ...complete,
+      ROLES: 'member, editor,admin',
+      ADMIN_EMAILS: 'Ada@Example.com, bob@example.com',
+    });
+    expect(set.problems).toEqual([]);
+    expect(set.config.access).toEqual({
+      roles: ['member', 'editor', 'admin'],
+      adminEmails: ['ada@example.com', 'bob@example.com'],
+    });
+    const bad = readEnv({
+      ...complete,
+      ROLES: 'member,editor',
+      ADMIN_EMAILS: 'not-an-email',
+      DEFAULT_ROLE: 'viewer',
+    });
+    expect(bad.problems).toEqual(
+      expect.arrayContaining([
+        'ROLES: must include admin',
+        'ADMIN_EMAILS: "not-an-email" is not an email address',
+        'DEFAULT_ROLE: "viewer" is not one of ROLES (member, admin)',
+      ]),
+    );
+  });
+
+  it('reads DELETE_MODE, the general name, and USER_DELETE_MODE, the older one; two different values are a problem', () => {
+    expect(readEnv({ DELETE_MODE: 'hard' }).config.sync.deleteMode).toBe('hard');
+    expect(readEnv({ USER_DELETE_MODE: 'hard' }).config.sync.deleteMode).toBe('hard');
+    expect(readEnv({ USER_DELETE_MODE: 'hard', DELETE_MODE: 'hard' }).problems).toEqual([]);
+    const { problems } = readEnv({ USER_DELETE_MODE: 'soft', DELETE_MODE: 'hard' });
+    expect(problems).toEqual([expect.stringMatching(/^DELETE_MODE: differs from USER_DELETE_MODE/)]);
+  });
+
   it('parses TRUST_PROXY as a boolean, a hop count or an address list', () => {
     expect(readEnv({ TRUST_PROXY: 'true' }).config.trustProxy).toBe(true);
     expect(readEnv({ TRUST_PROXY: '2' }).config.trustProxy).toBe(2);

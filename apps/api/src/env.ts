@@ -109,6 +109,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       "RECONCILE_SCHEDULE: needs CLERK_SECRET_KEY (the scheduled reconcile reads Clerk's Backend API)",
     );
   }
+  if (!shared.roles.includes(shared.sync.defaultRole)) {
+    r.problems.push(
+      `DEFAULT_ROLE: "${shared.sync.defaultRole}" is not one of ROLES (${shared.roles.join(', ')})`,
+    );
+  }
+
   const trustProxy = r.read('TRUST_PROXY') ?? false;
   if (trustProxy === true) {
     notes.push(
@@ -127,6 +133,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     clerk,
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
     sync: shared.sync,
+    access: { roles: shared.roles, adminEmails: r.read('ADMIN_EMAILS') ?? [] },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
     webDistDir: webDistDir
       ? resolve(webDistDir)

@@ -5,9 +5,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
-import { reconcileCommand } from './commands/reconcile.command.ts';
+import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
+import { printReport, type ReconcileReport, reconcileCommand } from './commands/reconcile.command.ts';
+import {
+  printOrganizationKindReport,
+  RECONCILE_KINDS,
+  type ReconcileKind,
+  reconcileOrganizationKinds,
+} from './commands/reconcile-organizations.ts';
 import { reconcileRunsCommand } from './commands/reconcile-runs.command.ts';
-import { usersListCommand, usersShowCommand } from './commands/users.command.ts';
+import { usersListCommand, usersSetRoleCommand, usersShowCommand } from './commands/users.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
 import { webhookSendCommand } from './commands/webhook-send.command.ts';
@@ -18,9 +25,10 @@ Exit codes:
   0    ok
   1    failure (database or Clerk unreachable, migration failed, API answered non-2xx)
   2    usage error (bad arguments or options, missing configuration)
-  3    refused by a safety guard (reconcile: most database users unknown to Clerk; a destructive
-       command not confirmed: answer yes, or add --yes without a terminal); nothing written
-  4    not found (user, webhook delivery)
+  3    refused by a safety guard (reconcile: most database users, organizations or memberships unknown
+       to Clerk; a destructive command not confirmed: answer yes, or add --yes without a terminal);
+       nothing written
+  4    not found (user, organization, webhook delivery)
   130  interrupted (Ctrl-C); committed work stays, re-running is safe`;
 
 /**
@@ -45,7 +53,8 @@ export function buildProgram(ctx: CommandContext, setExitCode: (code: ExitCode) 
 Configuration (environment or .env at the repository root):
   DATABASE_URL                  Postgres URL; unset: the embedded PGlite database in DATA_DIR (.data/pglite)
   CLERK_SECRET_KEY              for reconcile; CLERK_API_URL overrides https://api.clerk.com
-  CLERK_WEBHOOK_SIGNING_SECRET  for webhook send (or CLERK_WEBHOOK_SECRET)`,
+  CLERK_WEBHOOK_SIGNING_SECRET  for webhook send (or CLERK_WEBHOOK_SECRET)
+  ROLES                         roles users set-role accepts (default member,admin)`,
     );
   const run =
     <A extends unknown[]>(fn: (...args: A) => Promise<ExitCode>) =>
@@ -70,7 +79,10 @@ Configuration (environment or .env at the repository root):
   webhook
     .command('send')
     .description('Sign a realistic Clerk event with the webhook secret, as Svix does, and post it to the API')
-    .argument('<type>', 'user.created | user.updated | user.deleted')
+    .argument(
+      '<type>',
+      'user.created|updated|deleted, organization.created|updated|deleted, organizationMembership.created|updated|deleted, organizationInvitation.created|accepted|revoked',
+    )
     .option(
       '--url <url>',
       "the API's webhook endpoint (default http://localhost:$PORT/api/webhooks/clerk, PORT defaults to 3000)",
@@ -79,12 +91,30 @@ Configuration (environment or .env at the repository root):
       '--secret <whsec>',
       'signing secret (default CLERK_WEBHOOK_SIGNING_SECRET or CLERK_WEBHOOK_SECRET)',
     )
-    .option('--user-id <id>', 'Clerk user id (default: a new random user_…; required for user.deleted)')
-    .option('--email <email>', 'primary email address (verified)')
+    .option(
+      '--user-id <id>',
+      'Clerk user id (default: a new random user_…; required for user.deleted); for memberships, the member',
+    )
+    .option('--email <email>', 'primary email address (verified); for invitations, the invited address')
     .option('--first-name <name>', 'first name')
     .option('--last-name <name>', 'last name')
     .option('--username <name>', 'username')
-    .option('--file <path>', 'JSON file holding a Clerk user (UserJSON) or a whole event to send instead')
+    .option(
+      '--org-id <id>',
+      'Clerk organization id (default: a new random org_…; required for organization.deleted)',
+    )
+    .option('--name <name>', 'organization name')
+    .option('--slug <slug>', 'organization slug')
+    .option('--role <role>', 'membership or invitation role: admin, member or org:<key> (default org:member)')
+    .option(
+      '--membership-id <id>',
+      'Clerk membership id (default: the same orgmem_… for the same --org-id and --user-id)',
+    )
+    .option('--invitation-id <id>', 'Clerk organization invitation id (required for accepted and revoked)')
+    .option(
+      '--file <path>',
+      'JSON file holding a Clerk object (user, organization, …) or a whole event to send instead',
+    )
     .option('--svix-id <id>', 'svix-id header (default: a new msg_…; reuse one to test de-duplication)')
     .option('--verbose', 'print the body sent (on stderr)')
     .option('--allow-remote', 'send to a --url that is not this machine (refused otherwise)')
@@ -92,7 +122,10 @@ Configuration (environment or .env at the repository root):
     .addHelpText(
       'after',
       '\nExamples:\n  pnpm usersync webhook send user.created --email ada@example.com --first-name Ada\n' +
-        '  pnpm usersync webhook send user.deleted --user-id user_2abc',
+        '  pnpm usersync webhook send user.deleted --user-id user_2abc\n' +
+        '  pnpm usersync webhook send organization.created --org-id org_acme --name Acme --slug acme\n' +
+        '  pnpm usersync webhook send organizationMembership.created --org-id org_acme --user-id user_2abc --role admin\n' +
+        '  pnpm usersync webhook send organizationMembership.deleted --org-id org_acme --user-id user_2abc',
     )
     .action(run((type: string, options) => webhookSendCommand(ctx, type, options)));
   webhook
@@ -120,8 +153,9 @@ Configuration (environment or .env at the repository root):
     .alias('backfill')
     .summary('compare Clerk with the database; --apply repairs it; `reconcile runs`')
     .description(
-      'Compare every Clerk user (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
+      'Compare every Clerk user, organization and membership (Backend API) with the database; dry run unless --apply. Never deletes; writes go through the webhook rules, so nothing newer is overwritten',
     )
+    .addOption(new Option('--only <kind>', 'reconcile one kind only').choices([...RECONCILE_KINDS]))
     .option('--apply', 'write the differences (create, update, reactivate)')
     .option('--deactivate-missing', 'with --apply: mark active users that Clerk does not have as inactive')
     .option('--force', 'with --apply: go ahead even when most database users are unknown to Clerk')
@@ -134,17 +168,20 @@ Configuration (environment or .env at the repository root):
     .addHelpText(
       'after',
       `
---apply is refused (exit 3) when more than half of the active database users are unknown to Clerk:
-that is what a CLERK_SECRET_KEY for another Clerk instance looks like.
+--apply is refused (exit 3) when more than half of the active database users (organizations,
+memberships) are unknown to Clerk: that is what a CLERK_SECRET_KEY for another Clerk instance looks like.
+Organizations are read before memberships; an instance without organizations skips those sections.
 
 Examples:
   pnpm usersync reconcile                      # dry run: what would change
   pnpm usersync reconcile --apply              # adopt existing Clerk users / repair after an outage
   pnpm usersync reconcile --apply --deactivate-missing --json
+  pnpm usersync reconcile --only organizations --apply
   pnpm usersync reconcile --apply --since last   # incremental: users updated since the last applied run
   pnpm usersync reconcile runs                   # the last runs (CLI and scheduled)
 
-Every run is recorded in the reconcile_runs table; one run at a time per database.`,
+Every run is recorded in the reconcile_runs table; one run at a time per database. --since reads users
+incrementally; organizations and memberships are always read in full (they are few).`,
     )
     .action(async (options) => {
       if (options.deactivateMissing && !options.apply) {
@@ -156,7 +193,32 @@ Every run is recorded in the reconcile_runs table; one run at a time per databas
           EXIT.usage,
         );
       }
-      setExitCode((await reconcileCommand(ctx, options)).exitCode);
+      const only = options.only as ReconcileKind | undefined;
+      if (options.deactivateMissing && only && only !== 'users') {
+        throw new CliError('--deactivate-missing applies to users only', EXIT.usage);
+      }
+      // One report with a section per kind: users (as before, at the top level of --json), then
+      // organizations and memberships.
+      const users =
+        !only || only === 'users' ? await reconcileCommand(ctx, { ...options, print: false }) : null;
+      const organizationKinds = (['organizations', 'memberships'] as const).filter(
+        (k) => !only || only === k,
+      );
+      const sections = await reconcileOrganizationKinds(ctx, organizationKinds, {
+        apply: options.apply,
+        force: options.force,
+        explicit: only !== undefined,
+      });
+      if (options.json) {
+        const bySection = Object.fromEntries(sections.map((section) => [section.kind, section]));
+        ctx.io.out(JSON.stringify({ ...(users?.report ?? {}), ...bySection }, null, 2));
+      } else {
+        if (users) printReport(ctx, users.report as ReconcileReport, options);
+        for (const section of sections) printOrganizationKindReport(ctx, section);
+      }
+      const refused =
+        (users?.exitCode ?? EXIT.ok) === EXIT.refused || sections.some((s) => 'refused' in s && s.refused);
+      setExitCode(refused ? EXIT.refused : EXIT.ok);
     });
   reconcile
     .command('runs')
@@ -192,7 +254,7 @@ Every run is recorded in the reconcile_runs table; one run at a time per databas
 
   const users = program
     .command('users')
-    .summary('list users, show one')
+    .summary('list users, show one, set a role')
     .description('Look at users in the database');
   users
     .command('list')
@@ -208,6 +270,37 @@ Every run is recorded in the reconcile_runs table; one run at a time per databas
     .argument('<id|clerk-id|email>', 'our uuid, a Clerk id (user_…) or an email address')
     .addOption(json())
     .action(run((ref: string, options) => usersShowCommand(ctx, ref, options)));
+  users
+    .command('set-role')
+    .description(
+      "Set a user's app role (one of ROLES), recorded in audit_log; also in Clerk public_metadata.role when CLERK_SECRET_KEY is set. Refuses to demote the last admin (exit 3)",
+    )
+    .argument('<clerk-id|email>', 'a Clerk id (user_…) or the email of an active user')
+    .argument('<role>', 'one of ROLES (default member,admin)')
+    .addOption(json())
+    .addHelpText(
+      'after',
+      '\nExample (the first admin):\n  pnpm usersync users set-role ada@example.com admin',
+    )
+    .action(run((ref: string, role: string, options) => usersSetRoleCommand(ctx, ref, role, options)));
+
+  const orgs = program
+    .command('orgs')
+    .summary('list organizations, show one with its members')
+    .description('Look at organizations and memberships in the database');
+  orgs
+    .command('list')
+    .description('List organizations, oldest first, with member counts')
+    .option('--limit <n>', 'at most this many (1-1000, default 50)', parseWholeNumber)
+    .option('--include-inactive', 'include deleted organizations')
+    .addOption(json())
+    .action(run((options) => orgsListCommand(ctx, options)));
+  orgs
+    .command('show')
+    .description('Show one organization with its members and their roles')
+    .argument('<clerk-id|slug>', 'a Clerk organization id (org_…) or a slug')
+    .addOption(json())
+    .action(run((ref: string, options) => orgsShowCommand(ctx, ref, options)));
 
   return program;
 }

@@ -1,7 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import {
+  sampleClerkOrganization,
+  sampleClerkOrganizationMembership,
+  sampleClerkUser,
+} from '@usersync/core/clerk';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
@@ -11,10 +15,10 @@ import {
 import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { launchChromium } from '@usersync/testing/processes';
 import { testWebhookSecret } from '@usersync/testing/svix';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeClerkOptions } from '../src/testing/fake-clerk.ts';
 import { buildE2eSpa } from './support/build-e2e-spa.ts';
+import { openTestClerkPage } from './support/open-test-clerk-page.ts';
 import { type RunningApi, startApiServer } from './support/start-api-server.ts';
 
 /**
@@ -23,8 +27,8 @@ import { type RunningApi, startApiServer } from './support/start-api-server.ts';
  * with an in-page Clerk instance whose session tokens are signed locally and verified by the API with
  * CLERK_JWT_KEY; the API reads the user from a local stand-in for Clerk's Backend API.
  *
- * signed out → /dashboard → sign-in → callback → POST /users/sync (row created) → dashboard shows the
- * profile → theme changed (PATCH) → reload keeps it, painted before the app's JavaScript runs.
+ * signed out → /dashboard → sign-in → callback → POST /users/sync (row created, and the session's active
+ * organization read from Clerk) → dashboard shows the profile and the organization → theme changed (PATCH) → reload keeps it, painted before the app's JavaScript runs.
  */
 
 const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
@@ -37,6 +41,11 @@ const clerkUser = sampleClerkUser({
   imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
 });
 const userId = clerkUser.id as string;
+// Ada is an admin of one organization in Clerk; her session token names it as the active one, so the
+// sync reads it (and her membership) from the Backend API stand-in.
+const organization = sampleClerkOrganization({ name: 'Analytical Engines', slug: 'analytical-engines' });
+const membership = sampleClerkOrganizationMembership({ organization, userId, role: 'org:admin' });
+const activeOrganization = { v: 2, o: { id: organization.id, rol: 'admin', slg: 'analytical-engines' } };
 
 let database: TestDatabase;
 let clerkBackend: FakeClerkBackendApi;
@@ -45,7 +54,7 @@ let api: RunningApi;
 let browser: Browser;
 
 beforeAll(async () => {
-  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Not emptied first: the console's e2e writes its screenshots here too, possibly at the same time.
   mkdirSync(SCREENSHOTS, { recursive: true });
   [database, clerkBackend, webDist, browser] = await Promise.all([
     openTestDatabase('postgres'),
@@ -55,6 +64,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   clerkBackend.users.set(userId, clerkUser);
+  clerkBackend.organizations.set(organization.id as string, organization);
+  clerkBackend.memberships.set(membership.id as string, membership);
   api = await startApiServer({
     DATABASE_URL: database.url!,
     WEB_DIST_DIR: webDist,
@@ -74,37 +85,18 @@ afterAll(async () => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
-/** A page whose Clerk instance is the in-page stand-in, with tokens signed here for `azp` = origin. */
-async function openPage(
-  context: BrowserContext,
-  origin: string,
-): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      problems.push(`console.${message.type()}: ${message.text()}`);
+/** A page with the in-page Clerk stand-in, signed in as Ada with tokens for `origin`. */
+function openPage(context: BrowserContext, origin: string) {
+  return openTestClerkPage(context, {
+    user: {
+      id: userId,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
+    },
+    signSessionToken: () => signer.sign({ userId, azp: origin, extra: activeOrganization }),
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.exposeFunction('usersyncSignSessionToken', () => signer.sign({ userId, azp: origin }));
-  const user: FakeClerkOptions['user'] = {
-    id: userId,
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: 'ada@example.com',
-    imageUrl: 'https://img.clerk.com/usersync-e2e-avatar.svg',
-  };
-  await page.addInitScript((testUser) => {
-    const w = window as unknown as Window & { usersyncSignSessionToken: () => Promise<string> };
-    w.__USERSYNC_TEST_CLERK__ = {
-      user: testUser,
-      // The session survives reloads like Clerk's cookie would.
-      signedIn: sessionStorage.getItem('usersync-e2e-signed-in') === '1',
-      getToken: () => w.usersyncSignSessionToken(),
-      onSessionChange: (signedIn) => sessionStorage.setItem('usersync-e2e-signed-in', signedIn ? '1' : '0'),
-    };
-  }, user);
-  return { page, problems };
 }
 
 describe('sign-in to dashboard, in Chromium against the real API', () => {
@@ -156,6 +148,17 @@ describe('sign-in to dashboard, in Chromium against the real API', () => {
     await expect
       .poll(() => card.locator('img.avatar').evaluate((img: HTMLImageElement) => img.naturalWidth))
       .toBeGreaterThan(0);
+    // The session's active organization, read from Clerk by the sync, with Ada's role.
+    const organizations = page.getByRole('region', { name: 'Organizations' });
+    await expect.poll(() => organizations.textContent()).toContain('Analytical Engines');
+    expect(await organizations.textContent()).toContain('admin');
+    expect(clerkBackend.requests).toContain(`GET /v1/organizations/${organization.id}`);
+    const stored = await database.db
+      .selectFrom('organization_memberships')
+      .select(['role', 'clerk_organization_id'])
+      .where('clerk_user_id', '=', userId)
+      .execute();
+    expect(stored).toEqual([{ role: 'org:admin', clerk_organization_id: organization.id }]);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
 
     // Theme: applied at once, saved with PATCH.

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { parseEmailList, parseRoleList } from '@usersync/core/admin';
 import { parseDuration } from '@usersync/core/reconcile-runs';
 import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
@@ -54,8 +55,23 @@ export const ENV_VARIABLES = {
     }
     return origins;
   }),
+  /** The older name of DELETE_MODE (users only); same rule. */
   USER_DELETE_MODE: z.enum(['soft', 'hard']),
+  /** Soft or hard deletes, for users and organizations alike. */
+  DELETE_MODE: z.enum(['soft', 'hard']),
   DEFAULT_ROLE: nonEmpty.max(64),
+  /** The roles an admin can give (`users set-role`, the console); always includes admin. */
+  ROLES: nonEmpty.transform((value, ctx) => {
+    const parsed = parseRoleList(value);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return 'roles' in parsed ? parsed.roles : [];
+  }),
+  /** Users whose verified primary email is listed become admin (lower-cased). */
+  ADMIN_EMAILS: nonEmpty.transform((value, ctx) => {
+    const parsed = parseEmailList(value);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return 'emails' in parsed ? parsed.emails : [];
+  }),
   LOG_LEVEL: z.enum(LOG_LEVELS),
   WEB_DIST_DIR: nonEmpty,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_ROLES } from '@usersync/core/admin';
 import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
 import { findRepoRoot } from '@usersync/core/repo-root';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '@usersync/core/sync';
@@ -45,6 +46,8 @@ export interface SharedConfig {
   /** CLERK_WEBHOOK_SIGNING_SECRET, or its older name CLERK_WEBHOOK_SECRET; null when neither is set. */
   webhookSigningSecret: string | null;
   sync: Required<SyncOptions>;
+  /** ROLES: the roles an admin can give; always includes admin. */
+  roles: string[];
   port: number;
 }
 
@@ -63,11 +66,22 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
     },
     webhookSigningSecret: readWebhookSigningSecret(r),
     sync: {
-      deleteMode: r.read('USER_DELETE_MODE') ?? DEFAULT_SYNC_OPTIONS.deleteMode,
+      deleteMode: readDeleteMode(r) ?? DEFAULT_SYNC_OPTIONS.deleteMode,
       defaultRole: r.read('DEFAULT_ROLE') ?? DEFAULT_SYNC_OPTIONS.defaultRole,
     },
+    roles: r.read('ROLES') ?? [...DEFAULT_ROLES],
     port: r.read('PORT') ?? DEFAULT_PORT,
   };
+}
+
+// DELETE_MODE is the general name (users and organizations alike); USER_DELETE_MODE the older one.
+function readDeleteMode(r: EnvironmentReader) {
+  const userDeleteMode = r.read('USER_DELETE_MODE');
+  const deleteMode = r.read('DELETE_MODE');
+  if (userDeleteMode && deleteMode && userDeleteMode !== deleteMode) {
+    r.problems.push('DELETE_MODE: differs from USER_DELETE_MODE; set only one of them');
+  }
+  return deleteMode ?? userDeleteMode;
 }
 
 // CLERK_WEBHOOK_SECRET is the name older Clerk guides use: accepted alone, refused when it disagrees.

@@ -1,5 +1,9 @@
 import { createClerkClient } from '@clerk/backend';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import {
+  sampleClerkOrganization,
+  sampleClerkOrganizationMembership,
+  sampleClerkUser,
+} from '@usersync/core/clerk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClerkKeys } from './clerk-session-tokens.ts';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi } from './fake-clerk-backend-api.ts';
@@ -52,6 +56,78 @@ describe('fake Clerk Backend API, read through @clerk/backend', () => {
     await expect(clerk.users.getUser('user_missing')).rejects.toMatchObject({ status: 404 });
     const wrong = createClerkClient({ secretKey: 'sk_test_wrong', apiUrl: api.url });
     await expect(wrong.users.getUser('user_1')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('deep-merges updateUserMetadata into public_metadata, bumps updated_at, and fails on demand', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    api.users.get('user_4')!.public_metadata = { team: { name: 'core', size: 3 }, legacy: true };
+    const updated = await clerk.users.updateUserMetadata('user_4', {
+      publicMetadata: { role: 'admin', team: { size: 4 }, legacy: null },
+    });
+    expect(updated.publicMetadata).toEqual({ role: 'admin', team: { name: 'core', size: 4 } });
+    expect(api.users.get('user_4')!.updated_at).toBeGreaterThan(1_700_000_000_004);
+    expect(api.requests).toContain('PATCH /v1/users/user_4/metadata');
+    await expect(
+      clerk.users.updateUserMetadata('user_missing', { publicMetadata: {} }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    api.setFault(({ method }) => (method === 'PATCH' ? { status: 503 } : undefined));
+    await expect(
+      clerk.users.updateUserMetadata('user_4', { publicMetadata: { role: 'member' } }),
+    ).rejects.toMatchObject({ status: 503 });
+    api.setFault(undefined);
+    expect(api.users.get('user_4')!.public_metadata).toMatchObject({ role: 'admin' });
+  });
+
+  it('serves organizations and memberships in Clerk shapes: by id or slug, per user, per instance, paged', async () => {
+    const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: api.url });
+    const organizations = [0, 1, 2].map((i) =>
+      sampleClerkOrganization({ id: `org_${i}`, slug: `team-${i}`, createdAt: 1_700_000_000_000 + i }),
+    );
+    for (const o of organizations) api.organizations.set(o.id as string, o);
+    for (const [i, o] of organizations.entries()) {
+      const m = sampleClerkOrganizationMembership({
+        id: `orgmem_${i}`,
+        organization: o,
+        userId: i === 2 ? 'user_2' : 'user_1',
+        role: 'org:admin',
+        createdAt: 1_700_000_000_000 + i,
+      });
+      api.memberships.set(m.id as string, m);
+    }
+    const one = await clerk.organizations.getOrganization({ organizationId: 'org_1' });
+    expect(one).toMatchObject({ id: 'org_1', slug: 'team-1' });
+    expect(one.raw?.updated_at).toBe(1_700_000_000_001);
+    expect((await clerk.organizations.getOrganization({ slug: 'team-2' })).id).toBe('org_2');
+    await expect(clerk.organizations.getOrganization({ organizationId: 'org_none' })).rejects.toMatchObject({
+      status: 404,
+    });
+
+    const newestFirst = await clerk.organizations.getOrganizationList({ limit: 2 });
+    expect(newestFirst.totalCount).toBe(3);
+    expect(newestFirst.data.map((o) => o.id)).toEqual(['org_2', 'org_1']);
+    const oldestFirst = await clerk.organizations.getOrganizationList({
+      limit: 2,
+      offset: 2,
+      orderBy: '+created_at',
+    });
+    expect(oldestFirst.data.map((o) => o.id)).toEqual(['org_2']);
+
+    const ofUser = await clerk.users.getOrganizationMembershipList({ userId: 'user_1' });
+    expect(ofUser.data.map((m) => [m.id, m.organization.id, m.role])).toEqual([
+      ['orgmem_1', 'org_1', 'org:admin'],
+      ['orgmem_0', 'org_0', 'org:admin'],
+    ]);
+    const all = await clerk.organizations.getInstanceOrganizationMembershipList({
+      orderBy: '+created_at',
+      limit: 500,
+    });
+    expect(all.data.map((m) => m.raw?.public_user_data.user_id)).toEqual(['user_1', 'user_1', 'user_2']);
+    const ofOrganization = await clerk.organizations.getOrganizationMembershipList({
+      organizationId: 'org_2',
+    });
+    expect(ofOrganization.data.map((m) => m.id)).toEqual(['orgmem_2']);
   });
 
   it('injects 429 with Retry-After', async () => {

@@ -1,11 +1,14 @@
+import type { Db } from '@usersync/core/db';
 import type { Profile } from '@usersync/core/http-contract';
+import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
 import type { UserWithSettings } from '@usersync/core/users';
 
 /**
- * A users row as the contract's Profile. Settings other than `theme` come from `preferences`; the
- * response schema serialises only the settings the contract declares, so nothing else leaks.
+ * A users row and their active organizations as the contract's Profile. Settings other than `theme`
+ * come from `preferences`; the response schema serialises only the settings the contract declares,
+ * so nothing else leaks.
  */
-export function toProfile(user: UserWithSettings): Profile {
+export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
   return {
     id: user.id,
     clerkId: user.clerk_id,
@@ -19,5 +22,17 @@ export function toProfile(user: UserWithSettings): Profile {
     role: user.role,
     settings: { ...user.settings.preferences, theme: user.settings.theme },
     memberSince: user.created_at.toISOString(),
+    organizations: organizations.map((o) => ({
+      id: o.clerk_id,
+      name: o.name,
+      slug: o.slug,
+      imageUrl: o.image_url,
+      role: o.role,
+    })),
   };
+}
+
+/** The profile of a user as stored now, with their active organizations. */
+export async function loadProfile(db: Db, user: UserWithSettings): Promise<Profile> {
+  return toProfile(user, await listActiveOrganizationsOfUser(db, user.clerk_id));
 }

@@ -9,6 +9,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in Clerk user (`sub` of a verified session token); set on every route of this scope. */
     clerkUserId: string;
+    /**
+     * The active organization the verified session token names (v2 `o: { id, rol, slg }`, v1
+     * `org_id`/`org_role`/`org_slug`), or null. Its id is all that is used: the rest is read from Clerk.
+     */
+    clerkOrganization: { id: string; role: string | null; slug: string | null } | null;
   }
 }
 
@@ -47,6 +52,7 @@ export function sessionTokenFromHeader(authorization: string | undefined): strin
 export default fp<ClerkAuthOptions>(
   async (fastify, { clerk, authorizedParties }) => {
     fastify.decorateRequest('clerkUserId', '');
+    fastify.decorateRequest('clerkOrganization', null);
     // Failed authentications count against the caller's IP (a token-guessing client is limited too).
     const failedAuthentications = fastify.hasDecorator('createRateLimit') ? fastify.createRateLimit() : null;
     async function rejectUnauthenticated(request: FastifyRequest, error: ApiError): Promise<never> {
@@ -110,6 +116,11 @@ export default fp<ClerkAuthOptions>(
         const problem = tokenProblem(auth.userId, auth.sessionClaims?.iat, clerk.maxTokenAgeSeconds);
         if (problem) await rejectUnauthenticated(request, unauthenticated(problem));
         request.clerkUserId = auth.userId;
+        // Clerk's SDK reads both token versions into orgId/orgRole/orgSlug (v2 roles come back `org:`-prefixed).
+        request.clerkOrganization =
+          typeof auth.orgId === 'string' && auth.orgId.length > 0 && auth.orgId.length <= 255
+            ? { id: auth.orgId, role: auth.orgRole ?? null, slug: auth.orgSlug ?? null }
+            : null;
         return;
       }
       const reason = (auth.debug?.() as { reason?: string } | undefined)?.reason;

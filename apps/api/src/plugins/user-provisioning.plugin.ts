@@ -1,17 +1,25 @@
-import { type ClerkClient, createClerkClient } from '@clerk/backend';
+import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
+import { promoteListedAdmin } from '@usersync/core/admin';
 import type { SyncStatus } from '@usersync/core/http-contract';
+import { hasActiveMembership, isOrganizationTombstoned } from '@usersync/core/organizations';
 import {
+  InvalidClerkPayloadError,
   InvalidClerkUserError,
+  mapClerkOrganization,
+  mapClerkOrganizationMembership,
   syncUserFromClerk,
   unhandledOutcome,
   type WriteOutcome,
+  writeOrganization,
+  writeOrganizationMembership,
 } from '@usersync/core/sync';
 import { findUserByClerkId, isTombstoned, type UserWithSettings } from '@usersync/core/users';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
 import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { createClerkBackend, withTimeout } from '../lib/clerk-backend.ts';
 import { SingleFlight } from '../lib/single-flight.ts';
 
 export interface Caller {
@@ -21,6 +29,17 @@ export interface Caller {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    userProvisioning: {
+      ensure(clerkUserId: string, log?: FastifyBaseLogger): Promise<Caller>;
+      /** Makes sure the organization and the user's membership in it exist (read from Clerk when not). */
+      ensureOrganization(
+        clerkUserId: string,
+        clerkOrganizationId: string,
+        log?: FastifyBaseLogger,
+      ): Promise<void>;
+    };
+  }
   interface FastifyRequest {
     /** The signed-in user's row, made sure of before the handler runs. */
     caller: Caller;
@@ -30,6 +49,8 @@ declare module 'fastify' {
 export interface UserProvisioningOptions {
   clerk: AppConfig['clerk'];
   sync: AppConfig['sync'];
+  /** ADMIN_EMAILS: applied after a row is created or refreshed from Clerk (docs/decisions/100). */
+  adminEmails: readonly string[];
   clerkTimeoutMs: number;
 }
 
@@ -46,13 +67,7 @@ const gone = () =>
 export default fp<UserProvisioningOptions>(
   async (fastify, options) => {
     const { db } = fastify;
-    const clerk: ClerkClient | null = options.clerk.secretKey
-      ? createClerkClient({
-          secretKey: options.clerk.secretKey,
-          apiUrl: options.clerk.apiUrl,
-          telemetry: { disabled: true },
-        })
-      : null;
+    const clerk: ClerkClient | null = createClerkBackend(options.clerk);
     const flights = new SingleFlight<string, Caller>();
 
     async function readFromClerk(clerkUserId: string, log: FastifyBaseLogger): Promise<Caller> {
@@ -105,8 +120,13 @@ export default fp<UserProvisioningOptions>(
         throw error;
       }
       const status = callerStatus(outcome);
-      const user = status === null ? null : await findUserByClerkId(db, clerkUserId);
-      if (status === null || !user || user.deleted_at) {
+      if (status === null) {
+        fastify.metrics.fallbackSync('gone');
+        throw gone();
+      }
+      await promoteListedAdmin(db, clerkUserId, options.adminEmails);
+      const user = await findUserByClerkId(db, clerkUserId);
+      if (!user || user.deleted_at) {
         fastify.metrics.fallbackSync('gone');
         throw gone();
       }
@@ -118,9 +138,18 @@ export default fp<UserProvisioningOptions>(
     function clerkFailure(error: unknown, clerkUserId: string, log: FastifyBaseLogger): ApiError {
       const status = isClerkAPIResponseError(error) ? error.status : undefined;
       if (status === 404) return gone();
+      return clerkUnavailable(error, status, { clerkUserId }, log);
+    }
+
+    function clerkUnavailable(
+      error: unknown,
+      status: number | undefined,
+      context: Record<string, string>,
+      log: FastifyBaseLogger,
+    ): ApiError {
       if (status === 429) {
         const retryAfter = isClerkAPIResponseError(error) ? error.retryAfter : undefined;
-        log.warn({ clerkUserId, retryAfter }, 'Clerk Backend API rate limit reached');
+        log.warn({ ...context, retryAfter }, 'Clerk Backend API rate limit reached');
         return serviceUnavailable(
           'Clerk is rate-limiting requests; try again shortly',
           retryAfter ?? 10,
@@ -130,7 +159,7 @@ export default fp<UserProvisioningOptions>(
       // Unreachable, timed out, 5xx, or a rejected secret key (401/403: our configuration).
       log.error(
         {
-          clerkUserId,
+          ...context,
           clerkStatus: status,
           err: error instanceof Error ? { message: error.message } : undefined,
         },
@@ -163,6 +192,93 @@ export default fp<UserProvisioningOptions>(
       });
     }
 
+    const organizationFlights = new SingleFlight<string, void>();
+
+    /** A Clerk read for the organization fallback: null for 404 (Clerk does not have it), 503 otherwise. */
+    async function readClerk<T>(
+      call: () => Promise<T>,
+      context: Record<string, string>,
+      log: FastifyBaseLogger,
+    ): Promise<T | null> {
+      try {
+        return await withTimeout(call(), options.clerkTimeoutMs);
+      } catch (error) {
+        const status = isClerkAPIResponseError(error) ? error.status : undefined;
+        if (status === 404) return null;
+        throw clerkUnavailable(error, status, context, log);
+      }
+    }
+
+    async function readOrganizationFromClerk(
+      clerkUserId: string,
+      clerkOrganizationId: string,
+      log: FastifyBaseLogger,
+    ): Promise<void> {
+      if (!clerk) throw notConfigured('The Clerk Backend API', ['CLERK_SECRET_KEY']);
+      const context = { clerkUserId, clerkOrganizationId };
+      const organization = await readClerk(
+        () => clerk.organizations.getOrganization({ organizationId: clerkOrganizationId }),
+        context,
+        log,
+      );
+      // The token names an organization Clerk no longer has (deleted since the token was issued).
+      if (!organization?.raw) return;
+      // One page of up to 500: a user in more organizations than that is beyond this fallback.
+      const memberships = await readClerk(
+        () => clerk.users.getOrganizationMembershipList({ userId: clerkUserId, limit: 500 }),
+        context,
+        log,
+      );
+      const membership = memberships?.data.find((m) => m.organization?.id === clerkOrganizationId)?.raw;
+      try {
+        // Defence in depth, as for the user: write only the organization the session names, and only
+        // the session user's membership in it, whatever the Backend API answered.
+        const organizationFields = mapClerkOrganization(organization.raw);
+        const membershipFields = membership ? mapClerkOrganizationMembership(membership) : null;
+        if (
+          organizationFields.clerk_id !== clerkOrganizationId ||
+          (membershipFields && membershipFields.clerk_user_id !== clerkUserId)
+        ) {
+          log.error(context, 'Clerk returned another organization or membership than the one asked for');
+          throw new ApiError(502, 'Clerk returned another organization than the one asked for', {
+            code: 'clerk_organization_mismatch',
+          });
+        }
+        const organizationOutcome = await writeOrganization(db, organizationFields);
+        const membershipOutcome = membershipFields
+          ? await writeOrganizationMembership(db, membershipFields)
+          : 'not a member';
+        log.info(
+          { ...context, organizationOutcome, membershipOutcome },
+          'organization synced from Clerk Backend API',
+        );
+      } catch (error) {
+        if (error instanceof InvalidClerkPayloadError) {
+          log.error({ ...context, reason: error.message }, 'Clerk returned an organization we cannot store');
+          throw new ApiError(502, 'Clerk returned an organization record that cannot be stored', {
+            code: 'clerk_organization_invalid',
+          });
+        }
+        throw error;
+      }
+    }
+
+    async function ensureOrganization(
+      clerkUserId: string,
+      clerkOrganizationId: string,
+      log: FastifyBaseLogger = fastify.log,
+    ): Promise<void> {
+      const settled = async () =>
+        (await hasActiveMembership(db, clerkOrganizationId, clerkUserId)) ||
+        // Deleted here: deletion is final, nothing to ask Clerk.
+        (await isOrganizationTombstoned(db, clerkOrganizationId));
+      if (await settled()) return;
+      await organizationFlights.run(`${clerkOrganizationId} ${clerkUserId}`, async () => {
+        if (!(await settled())) await readOrganizationFromClerk(clerkUserId, clerkOrganizationId, log);
+      });
+    }
+
+    fastify.decorate('userProvisioning', { ensure, ensureOrganization });
     fastify.decorateRequest('caller', null as unknown as Caller);
     // preHandler: after the body is validated, so a rejected request never creates a row.
     fastify.addHook('preHandler', async (request) => {
@@ -190,12 +306,4 @@ function callerStatus(outcome: WriteOutcome): SyncStatus | null {
     default:
       return unhandledOutcome(outcome);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

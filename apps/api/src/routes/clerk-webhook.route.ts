@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { mentionsListedEmail, promoteListedAdmin } from '@usersync/core/admin';
 import { isDatabaseUnavailableError } from '@usersync/core/db';
 import { SvixHeadersSchema, WebhookAckSchema } from '@usersync/core/http-contract';
 import { applyClerkEvent } from '@usersync/core/sync';
@@ -9,6 +10,8 @@ import { svixVerifier } from '../lib/svix-signature.ts';
 export interface ClerkWebhookOptions {
   signingSecret: string | null;
   sync: AppConfig['sync'];
+  /** ADMIN_EMAILS, applied after a user.created/updated was applied (docs/decisions/100). */
+  adminEmails: readonly string[];
 }
 
 /** Svix's own limit is far below this; anything larger is not a Clerk user event. */
@@ -98,6 +101,18 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
         msg: 'clerk webhook delivery',
         fields: { svixId, type, clerkUserId, outcome: status, reason },
       };
+      if (
+        status === 'applied' &&
+        clerkUserId &&
+        type !== 'user.deleted' &&
+        mentionsListedEmail(raw, options.adminEmails)
+      ) {
+        // The delivery is applied whatever happens here: a failure must not make Svix redeliver it
+        // (that would be answered duplicate); the user's next sign-in sync promotes them instead.
+        await promoteListedAdmin(fastify.db, clerkUserId, options.adminEmails).catch((error: unknown) =>
+          request.log.error({ svixId, clerkUserId, err: error }, 'ADMIN_EMAILS promotion failed'),
+        );
+      }
       if (status === 'invalid') {
         // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.
         throw new ApiError(422, `Unusable webhook payload: ${reason ?? 'invalid'}`, {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProfileSchema, ProfileUpdateSchema } from '@usersync/core/http-contract';
 import { updateAppOwnedFields } from '@usersync/core/users';
 import { ApiError, errorResponses } from '../lib/api-error.ts';
-import { toProfile } from '../lib/profile.ts';
+import { loadProfile } from '../lib/profile.ts';
 
 /**
  * GET and PATCH /api/v1/users/profile: the signed-in user's profile. PATCH is a partial update of the
@@ -12,7 +12,7 @@ const userProfileRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/profile',
     { schema: { response: { 200: ProfileSchema, ...errorResponses(401, 410, 429, 500, 502, 503) } } },
-    async (request) => toProfile(request.caller.user),
+    async (request) => loadProfile(fastify.db, request.caller.user),
   );
 
   fastify.patch(
@@ -31,7 +31,7 @@ const userProfileRoute: FastifyPluginAsyncTypebox = async (fastify) => {
       const user = await updateAppOwnedFields(fastify.db, request.caller.user.id, { settings: request.body });
       // The row went away between the check and the update (a hard delete).
       if (!user) throw new ApiError(410, 'This account has been deleted', { code: 'user_deleted' });
-      return toProfile(user);
+      return loadProfile(fastify.db, user);
     },
   );
 };

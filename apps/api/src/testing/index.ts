@@ -25,6 +25,7 @@ export function testAppConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig
     },
     webOrigins: [WEB_ORIGIN],
     sync: { deleteMode: 'soft', defaultRole: 'member' },
+    access: { roles: ['member', 'admin'], adminEmails: [] },
     webDistDir: null,
     rateLimitPerMinute: 10_000,
     trustProxy: false,

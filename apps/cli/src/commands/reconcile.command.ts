@@ -16,6 +16,8 @@ export interface ReconcileCommandOptions {
   /** --apply --deactivate-missing --force without asking. */
   yes?: boolean;
   json?: boolean;
+  /** Leave the report to the caller (reconcile of several kinds prints one report). */
+  print?: boolean;
   /** Tests: a shorter retry policy. */
   retry?: Partial<RetryPolicy>;
   /** Tests: read Clerk from somewhere else than the Backend API. */
@@ -122,12 +124,14 @@ export async function reconcileCommand(
     usersPerSecond:
       durationMs === 0 ? summary.clerkUsers : Math.round((summary.clerkUsers * 1000) / durationMs),
   };
-  if (options.json) ctx.io.out(JSON.stringify(report, null, 2));
-  else printReport(ctx, report, options);
+  if (options.print !== false) {
+    if (options.json) ctx.io.out(JSON.stringify(report, null, 2));
+    else printReport(ctx, report, options);
+  }
   return { exitCode: summary.refused ? EXIT.refused : EXIT.ok, report };
 }
 
-function printReport(ctx: CommandContext, r: ReconcileReport, options: ReconcileCommandOptions): void {
+export function printReport(ctx: CommandContext, r: ReconcileReport, options: ReconcileCommandOptions): void {
   const out = (label: string, value: number | string, note = '') =>
     ctx.io.out(`  ${label.padEnd(20)}${String(value).padStart(8)}${note ? `  ${note}` : ''}`);
   const did = r.mode === 'apply' && !r.refused;

@@ -1,3 +1,7 @@
+import { userInfo } from 'node:os';
+import { createClerkClient } from '@clerk/backend';
+import { changeUserRole, LastAdminError } from '@usersync/core/admin';
+import type { Db } from '@usersync/core/db';
 import {
   countUsers,
   findActiveUserByEmail,
@@ -5,10 +9,100 @@ import {
   findUserById,
   isUuid,
   listUsers,
+  type UserWithSettings,
 } from '@usersync/core/users';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { printTable } from '../output/table.ts';
+
+/** A user by our uuid, a Clerk id (`user_…`) or an email (the active user holding it); exit 4 when none. */
+async function findUserByRef(db: Db, ref: string): Promise<UserWithSettings> {
+  const user = isUuid(ref)
+    ? await findUserById(db, ref)
+    : ref.includes('@')
+      ? await findActiveUserByEmail(db, ref)
+      : await findUserByClerkId(db, ref);
+  if (!user) {
+    throw new CliError(
+      `no user ${ref.includes('@') ? 'is active with the email' : 'with id'} ${ref}`,
+      EXIT.notFound,
+    );
+  }
+  return user;
+}
+
+/**
+ * `usersync users set-role <clerk-id|email> <role>`: sets the app role (one of ROLES) with an audit
+ * entry; refuses to demote the last admin (exit 3). With CLERK_SECRET_KEY it also writes the role to
+ * the user's Clerk public_metadata inside the same transaction (a Clerk failure changes nothing), as
+ * the console does; without it only the database changes, and the output says so.
+ */
+export async function usersSetRoleCommand(
+  ctx: CommandContext,
+  ref: string,
+  role: string,
+  options: { json?: boolean },
+): Promise<ExitCode> {
+  if (!ctx.config.roles.includes(role)) {
+    throw new CliError(`"${role}" is not one of ROLES (${ctx.config.roles.join(', ')})`, EXIT.usage);
+  }
+  const { db } = await ctx.database();
+  const user = await findUserByRef(db, ref);
+  const clerk = ctx.config.clerk.secretKey
+    ? createClerkClient({ secretKey: ctx.config.clerk.secretKey, apiUrl: ctx.config.clerk.apiUrl })
+    : null;
+  let result: Awaited<ReturnType<typeof changeUserRole>>;
+  try {
+    result = await changeUserRole(db, {
+      clerkId: user.clerk_id,
+      role,
+      roles: ctx.config.roles,
+      actor: `cli:${operatingSystemUser()}`,
+      beforeCommit: clerk
+        ? async () => {
+            await clerk.users.updateUserMetadata(user.clerk_id, { publicMetadata: { role } });
+          }
+        : undefined,
+    });
+  } catch (error) {
+    if (error instanceof LastAdminError)
+      throw new CliError(`${error.message}; nothing changed`, EXIT.refused);
+    throw error;
+  }
+  const clerkNote = clerk
+    ? 'written to Clerk public_metadata.role'
+    : 'not written to Clerk (CLERK_SECRET_KEY is not set)';
+  if (options.json) {
+    ctx.io.out(
+      JSON.stringify(
+        {
+          clerkId: user.clerk_id,
+          previousRole: result.previousRole,
+          role,
+          changed: result.changed,
+          clerkMetadataWritten: Boolean(clerk),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    ctx.io.out(
+      result.changed
+        ? `Role of ${user.clerk_id} (${user.email ?? 'no email'}): ${result.previousRole} → ${role}; ${clerkNote}.`
+        : `${user.clerk_id} already has the role ${role}; ${clerkNote}.`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function operatingSystemUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export async function usersListCommand(
   ctx: CommandContext,
@@ -55,17 +149,7 @@ export async function usersShowCommand(
   options: { json?: boolean },
 ): Promise<ExitCode> {
   const { db } = await ctx.database();
-  const user = isUuid(ref)
-    ? await findUserById(db, ref)
-    : ref.includes('@')
-      ? await findActiveUserByEmail(db, ref)
-      : await findUserByClerkId(db, ref);
-  if (!user) {
-    throw new CliError(
-      `no user ${ref.includes('@') ? 'is active with the email' : 'with id'} ${ref}`,
-      EXIT.notFound,
-    );
-  }
+  const user = await findUserByRef(db, ref);
   if (options.json) {
     ctx.io.out(JSON.stringify(user, null, 2));
     return EXIT.ok;

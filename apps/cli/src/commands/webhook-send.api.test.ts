@@ -90,6 +90,83 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
     ]);
   });
 
+  it('sends every organization event type; orgs list and show read the result', async () => {
+    const { db } = use();
+    const run = async (args: string[]) => {
+      const ctx = testContext(db, { webhookSigningSecret: secret, webhookUrl: url });
+      const code = await runCli(args, ctx);
+      return { code, out: ctx.io.stdout(), err: ctx.io.stderr() };
+    };
+    const org = ['--org-id', `org_rt_${kind}`];
+    const member = [...org, '--user-id', `user_member_${kind}`];
+    const steps: string[][] = [
+      ['organization.created', ...org, '--name', 'Acme', '--slug', `acme-${kind}`],
+      [
+        'organizationMembership.created',
+        ...member,
+        '--name',
+        'Acme',
+        '--slug',
+        `acme-${kind}`,
+        '--role',
+        'admin',
+      ],
+      [
+        'organizationInvitation.created',
+        ...org,
+        '--invitation-id',
+        `orginv_${kind}`,
+        '--email',
+        'grace@example.com',
+      ],
+      [
+        'organizationInvitation.accepted',
+        ...org,
+        '--invitation-id',
+        `orginv_${kind}`,
+        '--email',
+        'grace@example.com',
+      ],
+    ];
+    for (const step of steps) {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a newer updated_at each time
+      const sent = await send(step);
+      expect(sent.code, sent.err).toBe(EXIT.ok);
+      expect(sent.out).toContain('"status": "applied"');
+    }
+    const list = await run(['orgs', 'list']);
+    expect(list.out).toMatch(new RegExp(`org_rt_${kind}\\s+Acme\\s+acme-${kind}\\s+1\\s+active`));
+    const show = await run(['orgs', 'show', `acme-${kind}`]);
+    expect(show.code, show.err).toBe(EXIT.ok);
+    expect(show.out).toMatch(new RegExp(`user_member_${kind} \\(not synced yet\\)\\s+-\\s+-\\s+org:admin`));
+    const invitation = await db
+      .selectFrom('organization_invitations')
+      .select(['status', 'email', 'role'])
+      .where('clerk_id', '=', `orginv_${kind}`)
+      .executeTakeFirstOrThrow();
+    expect(invitation).toEqual({ status: 'accepted', email: 'grace@example.com', role: 'org:member' });
+
+    // The same organization and user make the same membership: updated, then deleted.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await send(['organizationMembership.updated', ...member, '--role', 'member'])).code).toBe(
+      EXIT.ok,
+    );
+    expect((await run(['orgs', 'show', `org_rt_${kind}`])).out).toMatch(/org:member/);
+    expect((await send(['organizationMembership.deleted', ...member])).code).toBe(EXIT.ok);
+    expect((await run(['orgs', 'show', `org_rt_${kind}`])).out).toMatch(/^members\s+0$/m);
+    expect((await send(['organization.deleted', ...org])).code).toBe(EXIT.ok);
+    expect((await run(['orgs', 'list'])).out).not.toContain(`org_rt_${kind}`);
+    expect((await run(['orgs', 'list', '--include-inactive'])).out).toMatch(
+      new RegExp(`org_rt_${kind}.*deleted`),
+    );
+
+    const refused = await send(['organization.deleted']);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.err).toMatch(/needs --org-id/);
+    const missing = await run(['orgs', 'show', 'org_nowhere']);
+    expect(missing.code).toBe(EXIT.notFound);
+  });
+
   it('the same svix-id twice is answered duplicate; a wrong secret is rejected (exit 1)', async () => {
     const first = await send(['user.created', '--svix-id', `msg_twice_${kind}`]);
     expect(first.out).toContain('"status": "applied"');

@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import {
+  ORGANIZATION_EVENT_TYPES,
+  type OrganizationEventType,
   sampleClerkEvent,
+  sampleClerkOrganization,
+  sampleClerkOrganizationInvitation,
+  sampleClerkOrganizationMembership,
   sampleClerkUser,
   USER_EVENT_TYPES,
   type UserEventType,
@@ -18,7 +24,15 @@ export interface WebhookSendOptions {
   firstName?: string;
   lastName?: string;
   username?: string;
-  /** A Clerk user (UserJSON) or a whole event envelope. */
+  /** Organization events: the organization's Clerk id, name and slug. */
+  orgId?: string;
+  name?: string;
+  slug?: string;
+  /** Membership and invitation events: the role (`admin` is sent as Clerk's `org:admin`). */
+  role?: string;
+  membershipId?: string;
+  invitationId?: string;
+  /** A Clerk object (UserJSON, OrganizationJSON, …) or a whole event envelope. */
   file?: string;
   svixId?: string;
   /** Print the body sent. */
@@ -55,8 +69,12 @@ function checkTarget(url: string, allowRemote: boolean | undefined): void {
   }
 }
 
-export function isUserEventType(value: string): value is UserEventType {
-  return (USER_EVENT_TYPES as readonly string[]).includes(value);
+/** Every event type `webhook send` builds. */
+export const SENDABLE_EVENT_TYPES = [...USER_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES] as const;
+export type SendableEventType = UserEventType | OrganizationEventType;
+
+export function isSendableEventType(value: string): value is SendableEventType {
+  return (SENDABLE_EVENT_TYPES as readonly string[]).includes(value);
 }
 
 /**
@@ -68,8 +86,11 @@ export async function webhookSendCommand(
   type: string,
   options: WebhookSendOptions,
 ): Promise<ExitCode> {
-  if (!isUserEventType(type)) {
-    throw new CliError(`unknown event type "${type}": use one of ${USER_EVENT_TYPES.join(', ')}`, EXIT.usage);
+  if (!isSendableEventType(type)) {
+    throw new CliError(
+      `unknown event type "${type}": use one of ${SENDABLE_EVENT_TYPES.join(', ')}`,
+      EXIT.usage,
+    );
   }
   const secret = options.secret ?? ctx.config.webhookSigningSecret;
   if (!secret) {
@@ -92,7 +113,7 @@ export async function webhookSendCommand(
     );
   }
   const svixId = svixHeaders['svix-id'];
-  const userId = (event.data as { id?: unknown }).id;
+  const objectId = (event.data as { id?: unknown }).id;
   if (options.verbose) ctx.io.err(`body: ${body}`);
 
   let response: Response;
@@ -121,13 +142,13 @@ export async function webhookSendCommand(
   if (options.json) {
     ctx.io.out(
       JSON.stringify(
-        { type, svixId, userId, url, status: response.status, ok: response.ok, body: responseBody },
+        { type, svixId, id: objectId, url, status: response.status, ok: response.ok, body: responseBody },
         null,
         2,
       ),
     );
   } else {
-    ctx.io.out(`Sent ${type} for ${String(userId)} (svix-id ${svixId}) to ${url}`);
+    ctx.io.out(`Sent ${type} for ${String(objectId)} (svix-id ${svixId}) to ${url}`);
     ctx.io.out(`${response.status} ${response.statusText}`);
     if (text) ctx.io.out(typeof responseBody === 'string' ? text : JSON.stringify(responseBody, null, 2));
   }
@@ -136,7 +157,7 @@ export async function webhookSendCommand(
 
 async function buildEvent(
   ctx: CommandContext,
-  type: UserEventType,
+  type: SendableEventType,
   options: WebhookSendOptions,
 ): Promise<Record<string, unknown>> {
   if (options.file) {
@@ -148,7 +169,10 @@ async function buildEvent(
       throw new CliError(`cannot read ${path} as JSON: ${(error as Error).message}`, EXIT.usage);
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new CliError(`${path} must hold a Clerk user object or a Clerk event`, EXIT.usage);
+      throw new CliError(
+        `${path} must hold a Clerk object (user, organization, …) or a Clerk event`,
+        EXIT.usage,
+      );
     }
     const record = json as Record<string, unknown>;
     if ('data' in record && 'type' in record) {
@@ -157,9 +181,10 @@ async function buildEvent(
       }
       return record;
     }
-    if (typeof record.id !== 'string') throw new CliError(`${path}: the user has no "id"`, EXIT.usage);
+    if (typeof record.id !== 'string') throw new CliError(`${path}: the object has no "id"`, EXIT.usage);
     return sampleClerkEvent(type, record);
   }
+  if (type.startsWith('organization')) return buildOrganizationEvent(type as OrganizationEventType, options);
   if (type === 'user.deleted' && !options.userId) {
     throw new CliError('user.deleted needs --user-id (the Clerk id of the user to delete)', EXIT.usage);
   }
@@ -172,4 +197,77 @@ async function buildEvent(
     ...(options.username !== undefined && { username: options.username }),
   });
   return sampleClerkEvent(type, user);
+}
+
+/** Clerk role keys carry the `org:` prefix; `--role admin` means `org:admin`. */
+function roleKey(role: string | undefined): string | undefined {
+  return role === undefined || role.startsWith('org:') ? role : `org:${role}`;
+}
+
+/**
+ * The same membership id for the same organization and user, so that created, updated and deleted
+ * sent one after another are one membership (Clerk's own ids are random).
+ */
+function membershipIdFor(orgId: string, userId: string): string {
+  return `orgmem_${createHash('sha256').update(`${orgId} ${userId}`).digest('base64url').slice(0, 27)}`;
+}
+
+function buildOrganizationEvent(
+  type: OrganizationEventType,
+  options: WebhookSendOptions,
+): Record<string, unknown> {
+  const needs = (flag: string, present: unknown) => {
+    if (!present) throw new CliError(`${type} needs ${flag}`, EXIT.usage);
+  };
+  const organization = sampleClerkOrganization({
+    ...(options.orgId !== undefined && { id: options.orgId }),
+    ...(options.name !== undefined && { name: options.name }),
+    ...(options.slug !== undefined && { slug: options.slug }),
+  });
+  switch (type) {
+    case 'organization.created':
+    case 'organization.updated':
+      return sampleClerkEvent(type, organization);
+    case 'organization.deleted':
+      needs('--org-id (the Clerk id of the organization to delete)', options.orgId);
+      return sampleClerkEvent(type, organization);
+    case 'organizationMembership.created':
+    case 'organizationMembership.updated':
+    case 'organizationMembership.deleted': {
+      if (type === 'organizationMembership.deleted' && !options.membershipId) {
+        needs('--org-id and --user-id (or --membership-id)', options.orgId && options.userId);
+      }
+      const userId = options.userId ?? (sampleClerkUser().id as string);
+      const membership = sampleClerkOrganizationMembership({
+        id: options.membershipId ?? membershipIdFor(organization.id as string, userId),
+        organization,
+        userId,
+        ...(options.role !== undefined && { role: roleKey(options.role) }),
+      });
+      return sampleClerkEvent(type, membership);
+    }
+    case 'organizationInvitation.created':
+    case 'organizationInvitation.accepted':
+    case 'organizationInvitation.revoked': {
+      const status =
+        type === 'organizationInvitation.created'
+          ? 'pending'
+          : type.endsWith('accepted')
+            ? 'accepted'
+            : 'revoked';
+      if (status !== 'pending') needs('--invitation-id (the invitation to mark)', options.invitationId);
+      const invitation = sampleClerkOrganizationInvitation({
+        ...(options.invitationId !== undefined && { id: options.invitationId }),
+        organizationId: organization.id as string,
+        ...(options.email !== undefined && { email: options.email }),
+        ...(options.role !== undefined && { role: roleKey(options.role) }),
+        status,
+      });
+      return sampleClerkEvent(type, invitation);
+    }
+    default: {
+      const unknownType: never = type;
+      throw new CliError(`no sample for ${String(unknownType)}`, EXIT.usage);
+    }
+  }
 }

@@ -19,9 +19,13 @@ export interface ProgressReporter {
  * A progress bar on a terminal (cli-progress); elsewhere (CI logs, pipes, tests) plain lines on
  * stderr, at most one a second per phase plus the last, so logs stay short for 100k users.
  */
-export function createProgressReporter(io: CliIo, options: { quiet?: boolean } = {}): ProgressReporter {
+export function createProgressReporter(
+  io: CliIo,
+  options: { quiet?: boolean /** What is counted (default users). */; noun?: string } = {},
+): ProgressReporter {
+  const noun = options.noun ?? 'users';
   if (options.quiet) return { update() {}, note: (text) => io.err(text), stop() {} };
-  if (io.isTTY) return terminalBar();
+  if (io.isTTY) return terminalBar(noun);
   let lastPhase: string | null = null;
   let lastLineAt = 0;
   return {
@@ -31,14 +35,14 @@ export function createProgressReporter(io: CliIo, options: { quiet?: boolean } =
       if (phase === lastPhase && now - lastLineAt < 1_000 && !finished) return;
       lastPhase = phase;
       lastLineAt = now;
-      io.err(`${PHASE_LABEL[phase]}: ${done}${total === null ? '' : `/${total}`} users`);
+      io.err(`${PHASE_LABEL[phase]}: ${done}${total === null ? '' : `/${total}`} ${noun}`);
     },
     note: (text) => io.err(text),
     stop() {},
   };
 }
 
-function terminalBar(): ProgressReporter {
+function terminalBar(noun: string): ProgressReporter {
   let bar: cliProgress.SingleBar | null = null;
   let phase: string | null = null;
   const stop = () => {
@@ -52,7 +56,7 @@ function terminalBar(): ProgressReporter {
         phase = progress.phase;
         bar = new cliProgress.SingleBar(
           {
-            format: `${PHASE_LABEL[progress.phase].padEnd(22)} [{bar}] {value}/{total} users | {eta_formatted} left`,
+            format: `${PHASE_LABEL[progress.phase].padEnd(22)} [{bar}] {value}/{total} ${noun} | {eta_formatted} left`,
             stream: process.stderr,
             hideCursor: true,
             etaBuffer: 20,

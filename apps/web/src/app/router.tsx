@@ -28,11 +28,28 @@ export const routes: RouteObject[] = [
           },
           { path: paths.authCallback.path, lazy: () => import('./routes/auth-callback.tsx') },
           {
-            path: paths.dashboard.root.path,
+            // The signed-in shell (profile loaded once) around the dashboard and the admin console.
             lazy: () => import('./routes/dashboard/layout.tsx'),
             children: [
-              { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },
-              { path: '*', lazy: () => import('./routes/not-found.tsx') },
+              {
+                path: paths.dashboard.root.path,
+                children: [
+                  { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },
+                  { path: '*', lazy: () => import('./routes/not-found.tsx') },
+                ],
+              },
+              {
+                path: paths.admin.root.path,
+                lazy: () => import('./routes/admin/layout.tsx'),
+                children: [
+                  { index: true, lazy: () => import('./routes/admin/overview.tsx') },
+                  { path: paths.admin.deliveries.path, lazy: () => import('./routes/admin/deliveries.tsx') },
+                  { path: paths.admin.users.path, lazy: () => import('./routes/admin/users.tsx') },
+                  { path: paths.admin.user.path, lazy: () => import('./routes/admin/user.tsx') },
+                  { path: paths.admin.audit.path, lazy: () => import('./routes/admin/audit.tsx') },
+                  { path: '*', lazy: () => import('./routes/not-found.tsx') },
+                ],
+              },
             ],
           },
         ],

@@ -24,4 +24,23 @@ export const paths = {
   dashboard: {
     root: { path: '/dashboard', getHref: () => '/dashboard' },
   },
+  admin: {
+    root: { path: '/admin', getHref: () => '/admin' },
+    /** `open`: the svix-id whose detail drawer is open. */
+    deliveries: {
+      path: '/admin/deliveries',
+      getHref: (search: Record<string, string> = {}) => withSearch('/admin/deliveries', search),
+    },
+    users: { path: '/admin/users', getHref: () => '/admin/users' },
+    user: {
+      path: '/admin/users/:clerkId',
+      getHref: (clerkId: string) => `/admin/users/${encodeURIComponent(clerkId)}`,
+    },
+    audit: { path: '/admin/audit', getHref: () => '/admin/audit' },
+  },
 } as const;
+
+function withSearch(base: string, search: Record<string, string>) {
+  const text = new URLSearchParams(search).toString();
+  return text ? `${base}?${text}` : base;
+}

@@ -74,6 +74,7 @@ export function sampleProfile(overrides: Partial<Profile> = {}): Profile {
     role: 'member',
     settings: { theme: 'system' },
     memberSince: '2026-11-21T10:00:00.000Z',
+    organizations: [],
     ...overrides,
   };
 }

@@ -13,6 +13,8 @@ export interface ScriptedResponse {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, `?…` or empty. */
+  search: string;
   authorization: string | null;
   body: unknown;
   at: number;
@@ -35,6 +37,7 @@ export async function startScriptedApiServer() {
     requests.push({
       method: req.method ?? 'GET',
       path: url.pathname,
+      search: url.search,
       authorization: req.headers.authorization ?? null,
       body: text ? JSON.parse(text) : undefined,
       at: Date.now(),

@@ -1,3 +1,4 @@
+export { clerkBackendOrganizationSource } from './clerk-backend-organization-source.ts';
 export {
   type ClerkBackendSourceOptions,
   type ClerkRequestEvent,

@@ -23,6 +23,8 @@ export const clerkPhoneNumberSchema = z.looseObject({
  */
 export const MAX_MS_TIMESTAMP = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const msTimestamp = z.number().int().nonnegative().max(MAX_MS_TIMESTAMP);
+/** Clerk's millisecond timestamps, capped to year 9999 (a later date cannot be stored). */
+export const msTimestampSchema = msTimestamp;
 
 /**
  * Clerk ids (`user_…`, `idn_…`) are ~32 characters; the users table and user_tombstones key on them with a
@@ -30,6 +32,8 @@ const msTimestamp = z.number().int().nonnegative().max(MAX_MS_TIMESTAMP);
  */
 export const MAX_CLERK_ID_LENGTH = 255;
 const clerkId = z.string().min(1).max(MAX_CLERK_ID_LENGTH);
+/** A Clerk object id (`user_…`, `org_…`, …), within what the id columns hold. */
+export const clerkIdSchema = clerkId;
 /** Event type names are short (`organizationMembership.created`); a long one is not Clerk's. */
 const MAX_EVENT_TYPE_LENGTH = 100;
 

@@ -1,2 +1,3 @@
+export * from './clerk-organization-payloads.ts';
 export * from './clerk-payloads.ts';
 export * from './sample-clerk-payloads.ts';

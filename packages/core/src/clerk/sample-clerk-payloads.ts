@@ -22,7 +22,7 @@ export interface SampleUserOptions {
   lastSignInAt?: number | null;
 }
 
-export function clerkId(prefix: 'user' | 'idn' | 'msg' = 'user'): string {
+export function clerkId(prefix: 'user' | 'idn' | 'msg' | 'org' | 'orgmem' | 'orginv' = 'user'): string {
   return `${prefix}_${randomBytes(14).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
@@ -102,13 +102,20 @@ export function sampleClerkUser(options: SampleUserOptions = {}): Record<string,
   };
 }
 
+// Deletions whose payload is only `{ id, object, deleted }` (a deleted membership carries the whole membership).
+const DELETED_OBJECTS: Record<string, string> = {
+  'user.deleted': 'user',
+  'organization.deleted': 'organization',
+};
+
 /** A webhook body as Clerk sends it through Svix. `user.deleted` carries only `{ id, object, deleted }`. */
 export function sampleClerkEvent(
   type: UserEventType | string,
   user: Record<string, unknown> | { id: string },
   options: { timestamp?: number; instanceId?: string } = {},
 ): Record<string, unknown> {
-  const data = type === 'user.deleted' ? { id: user.id, object: 'user', deleted: true } : user;
+  const deletedObject = DELETED_OBJECTS[type];
+  const data = deletedObject ? { id: user.id, object: deletedObject, deleted: true } : user;
   return {
     data,
     event_attributes: { http_request: { client_ip: '127.0.0.1', user_agent: 'usersync' } },
@@ -116,5 +123,129 @@ export function sampleClerkEvent(
     object: 'event',
     timestamp: options.timestamp ?? Date.now(),
     type,
+  };
+}
+
+export interface SampleOrganizationOptions {
+  id?: string;
+  name?: string;
+  slug?: string | null;
+  imageUrl?: string | null;
+  publicMetadata?: Record<string, unknown>;
+  createdBy?: string;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+/** Clerk's `OrganizationJSON`. */
+export function sampleClerkOrganization(options: SampleOrganizationOptions = {}): Record<string, unknown> {
+  const id = options.id ?? clerkId('org');
+  const createdAt = options.createdAt ?? Date.now();
+  const name = options.name ?? 'Analytical Engines';
+  return {
+    object: 'organization',
+    id,
+    name,
+    slug:
+      options.slug === undefined
+        ? `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id.slice(-6).toLowerCase()}`
+        : options.slug,
+    image_url: options.imageUrl === undefined ? `https://img.clerk.com/${id}.png` : options.imageUrl,
+    has_image: options.imageUrl !== null,
+    created_by: options.createdBy ?? clerkId('user'),
+    public_metadata: options.publicMetadata ?? {},
+    private_metadata: {},
+    max_allowed_memberships: 5,
+    admin_delete_enabled: true,
+    members_count: 1,
+    created_at: createdAt,
+    updated_at: options.updatedAt ?? createdAt,
+  };
+}
+
+export interface SampleMembershipOptions {
+  id?: string;
+  organization?: Record<string, unknown>;
+  userId?: string;
+  role?: string;
+  permissions?: string[];
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+const ROLE_PERMISSIONS: Record<string, string[]> = {
+  'org:admin': [
+    'org:sys_profile:manage',
+    'org:sys_profile:delete',
+    'org:sys_memberships:read',
+    'org:sys_memberships:manage',
+    'org:sys_domains:read',
+    'org:sys_domains:manage',
+  ],
+  'org:member': ['org:sys_memberships:read'],
+};
+
+/** Clerk's `OrganizationMembershipJSON`: the whole organization and the member's public data embedded. */
+export function sampleClerkOrganizationMembership(
+  options: SampleMembershipOptions = {},
+): Record<string, unknown> {
+  const organization = options.organization ?? sampleClerkOrganization();
+  const userId = options.userId ?? clerkId('user');
+  const role = options.role ?? 'org:member';
+  const createdAt = options.createdAt ?? Date.now();
+  return {
+    object: 'organization_membership',
+    id: options.id ?? clerkId('orgmem'),
+    role,
+    role_name: role === 'org:admin' ? 'Admin' : role === 'org:member' ? 'Member' : role,
+    permissions: options.permissions ?? ROLE_PERMISSIONS[role] ?? [],
+    public_metadata: {},
+    private_metadata: {},
+    created_at: createdAt,
+    updated_at: options.updatedAt ?? createdAt,
+    organization,
+    public_user_data: {
+      user_id: userId,
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      image_url: `https://img.clerk.com/${userId}.png`,
+      has_image: true,
+      identifier: `${userId.toLowerCase()}@example.com`,
+      username: null,
+    },
+  };
+}
+
+export interface SampleInvitationOptions {
+  id?: string;
+  organizationId?: string;
+  email?: string;
+  role?: string;
+  status?: 'pending' | 'accepted' | 'revoked';
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+/** Clerk's `OrganizationInvitationJSON`. */
+export function sampleClerkOrganizationInvitation(
+  options: SampleInvitationOptions = {},
+): Record<string, unknown> {
+  const id = options.id ?? clerkId('orginv');
+  const role = options.role ?? 'org:member';
+  const createdAt = options.createdAt ?? Date.now();
+  return {
+    object: 'organization_invitation',
+    id,
+    email_address: options.email ?? `${id.toLowerCase()}@example.com`,
+    role,
+    role_name: role === 'org:admin' ? 'Admin' : 'Member',
+    organization_id: options.organizationId ?? clerkId('org'),
+    status: options.status ?? 'pending',
+    public_metadata: {},
+    private_metadata: {},
+    url: null,
+    created_at: createdAt,
+    updated_at: options.updatedAt ?? createdAt,
+    expires_at: createdAt + 30 * 24 * 3600 * 1000,
   };
 }

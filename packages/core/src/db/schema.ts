@@ -115,6 +115,87 @@ export interface ReconcileRunsTable {
   runner: string | null;
 }
 
+/** One admin action: who (actor), what (action), target, the state before and after, when. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  /** The acting admin's Clerk id, or `cli:<user>` / `system:ADMIN_EMAILS`. */
+  actor: string;
+  actor_email: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before: ColumnType<Json | null, string | null, string | null>;
+  after: ColumnType<Json | null, string | null, string | null>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  /** Clerk's `org_…` id. */
+  clerk_id: string;
+  name: string;
+  slug: string | null;
+  image_url: string | null;
+  public_metadata: GeneratedJsonColumn;
+  is_active: Generated<boolean>;
+  deleted_at: Timestamp | null;
+  clerk_created_at: Timestamp | null;
+  /** The ordering key, as for users. */
+  clerk_updated_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** One row per current membership; an ended membership leaves no row (only a tombstone). */
+export interface OrganizationMembershipsTable {
+  id: Generated<string>;
+  /** Clerk's `orgmem_…` id. */
+  clerk_id: string;
+  clerk_organization_id: string;
+  clerk_user_id: string;
+  /** organizations.id / users.id once those rows exist (filled in when they arrive later). */
+  organization_id: string | null;
+  user_id: string | null;
+  /** Clerk's role key, e.g. `org:admin`. */
+  role: string;
+  permissions: ColumnType<string[], string | undefined, string>;
+  public_metadata: GeneratedJsonColumn;
+  /** The membership object as Clerk sent it (membership payloads drift from the documented shape). */
+  clerk_payload: ColumnType<Json | null, string | null, string | null>;
+  clerk_created_at: Timestamp | null;
+  clerk_updated_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OrganizationInvitationsTable {
+  id: Generated<string>;
+  clerk_id: string;
+  clerk_organization_id: string;
+  email: string;
+  role: string;
+  /** pending | accepted | revoked (Clerk's status; newer updated_at wins). */
+  status: string;
+  clerk_created_at: Timestamp | null;
+  clerk_updated_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OrganizationTombstonesTable {
+  clerk_id: string;
+  deleted_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
+export interface OrganizationMembershipTombstonesTable {
+  clerk_id: string;
+  clerk_organization_id: string | null;
+  clerk_user_id: string | null;
+  deleted_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   users: UsersTable;
   user_settings: UserSettingsTable;
@@ -122,6 +203,12 @@ export interface Database {
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
   reconcile_runs: ReconcileRunsTable;
+  audit_log: AuditLogTable;
+  organizations: OrganizationsTable;
+  organization_memberships: OrganizationMembershipsTable;
+  organization_invitations: OrganizationInvitationsTable;
+  organization_tombstones: OrganizationTombstonesTable;
+  organization_membership_tombstones: OrganizationMembershipTombstonesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -131,3 +218,7 @@ export type UserSettingsRow = Selectable<UserSettingsTable>;
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type ReconcileRunRow = Selectable<ReconcileRunsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
+export type OrganizationInvitationRow = Selectable<OrganizationInvitationsTable>;

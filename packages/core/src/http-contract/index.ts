@@ -31,6 +31,18 @@ export type ProfileUpdate = Static<typeof ProfileUpdateSchema>;
 
 const nullableString = Type.Union([Type.String(), Type.Null()]);
 
+/** One of the user's organizations, with their role in it. */
+export const ProfileOrganizationSchema = Type.Object({
+  /** Clerk's organization id (`org_…`). */
+  id: Type.String(),
+  name: Type.String(),
+  slug: nullableString,
+  imageUrl: nullableString,
+  /** Clerk's role key, e.g. `org:admin`. */
+  role: Type.String(),
+});
+export type ProfileOrganization = Static<typeof ProfileOrganizationSchema>;
+
 /** The profile object of `POST /api/v1/users/sync` and `GET`/`PATCH /api/v1/users/profile`. */
 export const ProfileSchema = Type.Object({
   /** Our users.id (uuid). */
@@ -47,6 +59,8 @@ export const ProfileSchema = Type.Object({
   settings: AppOwnedSettingsSchema,
   /** users.created_at as an ISO string. */
   memberSince: Type.String({ format: 'date-time' }),
+  /** The active organizations the user belongs to, by name. */
+  organizations: Type.Array(ProfileOrganizationSchema),
 });
 export type Profile = Static<typeof ProfileSchema>;
 
@@ -108,3 +122,5 @@ export const SvixHeadersSchema = Type.Object({
   'svix-timestamp': Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
   'svix-signature': Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
 });
+
+export type * from './admin.ts';

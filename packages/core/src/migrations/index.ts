@@ -2,14 +2,18 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import * as initial from './2026_11_21_0001_initial.ts';
 import * as writeRulesInSql from './2026_11_30_0100_write_rules_in_sql.ts';
+import * as organizations from './2026_11_30_0200_organizations.ts';
 import * as reconcileRuns from './2026_11_30_0300_reconcile_runs.ts';
+import * as auditLog from './2026_11_30_0400_audit_log.ts';
 
 // Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
 // Names sort in the order they must run.
 const migrations: Record<string, Migration> = {
   '2026_11_21_0001_initial': initial,
   '2026_11_30_0100_write_rules_in_sql': writeRulesInSql,
+  '2026_11_30_0200_organizations': organizations,
   '2026_11_30_0300_reconcile_runs': reconcileRuns,
+  '2026_11_30_0400_audit_log': auditLog,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

@@ -1,5 +1,14 @@
 // The reconcile entry points; its steps (compare, apply, deactivate) are internal.
 export {
+  type ClerkListPage,
+  type ClerkListSource,
+  type KindCounts,
+  type KindReconcileSummary,
+  type OrganizationReconcileKind,
+  type OrganizationReconcileOptions,
+  reconcileOrganizationKind,
+} from './reconcile-organizations.ts';
+export {
   type ClerkUserPage,
   type ClerkUserSource,
   DEFAULT_GUARD_THRESHOLD,

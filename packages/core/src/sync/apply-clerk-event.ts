@@ -58,6 +58,8 @@ interface DeliveryRecord {
   clerk_user_id: string | null;
   payload: unknown;
   lock_key: string | null;
+  /** Further subjects' lock keys (PreparedClerkEvent.lockKeys). */
+  lock_keys: string[] | null;
   kind: string | null;
   data: object | null;
   /** With kind null: the outcome decided here (invalid, ignored), only recorded. */
@@ -177,6 +179,7 @@ function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
     payload: parsed.json === undefined ? null : parsed.json,
     // Deliveries of one svix-id are serialised by this lock, unless the event names a subject to lock.
     lock_key: `usersync:delivery:${delivery.svixId}`,
+    lock_keys: null,
     kind: null,
     data: null,
     status: null,
@@ -193,7 +196,16 @@ function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
   if (!handler) return decide('ignored', `event type ${parsed.envelope.type} is not handled`);
   const event = handler(parsed.envelope);
   if ('invalid' in event) return decide('invalid', event.invalid);
-  return { record: { ...record, lock_key: event.lockKey, kind: event.kind, data: event.data }, result };
+  return {
+    record: {
+      ...record,
+      lock_key: event.lockKey,
+      lock_keys: event.lockKeys ?? null,
+      kind: event.kind,
+      data: event.data,
+    },
+    result,
+  };
 }
 
 interface ParsedDelivery {

@@ -5,6 +5,7 @@ import {
 } from '../clerk/clerk-payloads.ts';
 import { InvalidClerkUserError } from './errors.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
+import { ORGANIZATION_EVENT_HANDLERS } from './organization-event-handlers.ts';
 import { clerkUserLockKey, clerkUserRecord } from './write-clerk-user.ts';
 
 /**
@@ -15,6 +16,11 @@ import { clerkUserLockKey, clerkUserRecord } from './write-clerk-user.ts';
 export interface PreparedClerkEvent {
   kind: string;
   lockKey: string;
+  /**
+   * Every further subject the handler writes under its own lock (a membership: its organization, itself
+   * and its user). The statement takes all of its deliveries' keys first, in one order.
+   */
+  lockKeys?: string[];
   data: object;
 }
 
@@ -56,4 +62,5 @@ export const CLERK_EVENT_HANDLERS: Readonly<Record<string, PrepareClerkEvent>> =
   'user.created': prepareUserUpsert,
   'user.updated': prepareUserUpsert,
   'user.deleted': prepareUserDelete,
+  ...ORGANIZATION_EVENT_HANDLERS,
 };

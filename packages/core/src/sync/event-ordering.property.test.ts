@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
+import { shuffled } from '../testing/shuffled.ts';
 import { findUserByClerkId } from '../users/user.repository.ts';
 import { applyClerkEvent } from './apply-clerk-event.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
@@ -58,17 +59,6 @@ function buildEvents(history: { versions: VersionSpec[]; deleted: boolean }) {
     });
   }
   return { id, newest: users[users.length - 1]!, events };
-}
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1_103_515_245 + 12_345) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 async function expectFinalState(

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-database.ts';
+import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
 import type { UserRow, UserSettingsRow } from '../db/schema.ts';
 import type { ProfileUpdate } from '../http-contract/index.ts';
 
@@ -116,4 +117,79 @@ export async function countUsers(db: Db, options: { includeInactive?: boolean } 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
+}
+
+export const USER_STATUSES = ['active', 'inactive', 'deleted'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export function userStatus(user: Pick<UserRow, 'is_active' | 'deleted_at'>): UserStatus {
+  return user.deleted_at ? 'deleted' : user.is_active ? 'active' : 'inactive';
+}
+
+export interface SearchUsersOptions {
+  /** Matches email, first/last name, username (contains, any case) or the Clerk id (exact prefix). */
+  q?: string;
+  status?: UserStatus;
+  role?: string;
+  limit?: number;
+  /** The Clerk id of the last row of the previous page. */
+  cursor?: string;
+}
+
+/** The admin user list: newest first, keyset-paged by Clerk id. */
+export async function searchUsers(db: Db, options: SearchUsersOptions = {}): Promise<Page<UserRow>> {
+  const limit = clampPageLimit(options.limit);
+  let query = db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('clerk_id', 'desc');
+  const q = options.q?.trim();
+  if (q) {
+    const contains = `%${escapeLike(q.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['email']), 'like', contains),
+        eb(eb.fn('lower', ['first_name']), 'like', contains),
+        eb(eb.fn('lower', ['last_name']), 'like', contains),
+        eb(eb.fn('lower', ['username']), 'like', contains),
+        eb(sql<string>`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))`, 'like', contains),
+        eb('clerk_id', 'like', `${escapeLike(q)}%`),
+      ]),
+    );
+  }
+  switch (options.status) {
+    case undefined:
+      break;
+    case 'active':
+      query = query.where('is_active', '=', true).where('deleted_at', 'is', null);
+      break;
+    case 'inactive':
+      query = query.where('is_active', '=', false).where('deleted_at', 'is', null);
+      break;
+    case 'deleted':
+      query = query.where('deleted_at', 'is not', null);
+      break;
+    default: {
+      const unknown: never = options.status;
+      throw new Error(`unknown status ${String(unknown)}`);
+    }
+  }
+  if (options.role !== undefined) query = query.where('role', '=', options.role);
+  if (options.cursor !== undefined) query = query.where(olderThanCursor('users', 'clerk_id', options.cursor));
+  return toPage(await query.limit(limit + 1).execute(), limit, (row) => row.clerk_id);
+}
+
+/** Users by status, for the admin overview. */
+export async function countUsersByStatus(db: Db): Promise<Record<UserStatus, number>> {
+  const row = await db
+    .selectFrom('users')
+    .select([
+      sql<string>`count(*) FILTER (WHERE is_active AND deleted_at IS NULL)`.as('active'),
+      sql<string>`count(*) FILTER (WHERE NOT is_active AND deleted_at IS NULL)`.as('inactive'),
+      sql<string>`count(*) FILTER (WHERE deleted_at IS NOT NULL)`.as('deleted'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { active: Number(row.active), inactive: Number(row.inactive), deleted: Number(row.deleted) };
+}
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/create-database.ts';
-import type { WebhookEventRow } from '../db/schema.ts';
+import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
+import type { WebhookEventRow, WebhookEventStatus } from '../db/schema.ts';
+import { escapeLike } from '../users/user.repository.ts';
 
 export async function findWebhookEvent(db: Db, svixId: string): Promise<WebhookEventRow | null> {
   return (
@@ -65,4 +68,170 @@ export async function pruneWebhookEvents(db: Db, options: PruneWebhookEventsOpti
     removed += n;
     if (n < PRUNE_BATCH) return removed;
   }
+}
+
+/** A delivery without its payload: what lists show. */
+export type WebhookEventSummary = Omit<WebhookEventRow, 'payload'>;
+
+const SUMMARY_COLUMNS = [
+  'svix_id',
+  'source',
+  'type',
+  'clerk_user_id',
+  'status',
+  'error',
+  'attempts',
+  'created_at',
+  'processed_at',
+] as const;
+
+export interface ListWebhookEventsOptions {
+  status?: WebhookEventStatus;
+  type?: string;
+  clerkUserId?: string;
+  /** svix-id or Clerk user id prefix, or text anywhere in the error or the payload (e.g. an email). */
+  q?: string;
+  limit?: number;
+  /** The svix-id of the last row of the previous page. */
+  cursor?: string;
+}
+
+/** Deliveries (and replays), newest first, keyset-paged by svix-id. */
+export async function listWebhookEvents(
+  db: Db,
+  options: ListWebhookEventsOptions = {},
+): Promise<Page<WebhookEventSummary>> {
+  const limit = clampPageLimit(options.limit);
+  let query = db
+    .selectFrom('webhook_events')
+    .select(SUMMARY_COLUMNS)
+    .orderBy('created_at', 'desc')
+    .orderBy('svix_id', 'desc');
+  if (options.status !== undefined) query = query.where('status', '=', options.status);
+  if (options.type !== undefined) query = query.where('type', '=', options.type);
+  if (options.clerkUserId !== undefined) query = query.where('clerk_user_id', '=', options.clerkUserId);
+  const q = options.q?.trim();
+  if (q) {
+    const prefix = `${escapeLike(q)}%`;
+    const contains = `%${escapeLike(q.toLowerCase())}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('svix_id', 'like', prefix),
+        eb('clerk_user_id', 'like', prefix),
+        eb(eb.fn('lower', ['error']), 'like', contains),
+        eb(sql<string>`lower(payload::text)`, 'like', contains),
+      ]),
+    );
+  }
+  if (options.cursor !== undefined) {
+    query = query.where(olderThanCursor('webhook_events', 'svix_id', options.cursor));
+  }
+  return toPage(await query.limit(limit + 1).execute(), limit, (row) => row.svix_id);
+}
+
+/** Deliveries from Clerk still failed or invalid: neither a redelivery nor a replay has applied them since. */
+function unrecovered(db: Db) {
+  return db
+    .selectFrom('webhook_events as w')
+    .where('w.source', '=', 'clerk')
+    .where('w.status', 'in', ['failed', 'invalid'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_events as r')
+            .select('r.svix_id')
+            .where('r.source', '=', 'replay')
+            .where('r.status', 'in', ['applied', 'duplicate', 'stale', 'ignored'])
+            .where(sql<boolean>`left(r.svix_id, length(w.svix_id) + 8) = 'replay:' || w.svix_id || ':'`),
+        ),
+      ),
+    );
+}
+
+export interface DeliveryStats {
+  /** Deliveries from Clerk since `since`, by status and type. */
+  byStatusAndType: Array<{ status: WebhookEventStatus; type: string | null; count: number }>;
+  /** The same per hour and status (hour = start of the hour). */
+  perHour: Array<{ hour: Date; status: WebhookEventStatus; count: number }>;
+  lastDeliveryAt: Date | null;
+  unrecovered: { count: number; oldestAt: Date | null; latest: WebhookEventSummary[] };
+  /** Clerk's event `timestamp` to processed, in ms, over deliveries processed since `lagSince`. */
+  lag: { p50Ms: number | null; p95Ms: number | null; samples: number };
+}
+
+/** What the admin overview shows about deliveries. Five short queries; the lag one reads the last hour only. */
+export async function readDeliveryStats(
+  db: Db,
+  options: { since: Date; lagSince: Date },
+): Promise<DeliveryStats> {
+  const recent = () =>
+    db.selectFrom('webhook_events').where('source', '=', 'clerk').where('created_at', '>=', options.since);
+  const [byStatusAndType, perHour, lastDeliveryAt, failures, latestFailures, lag] = await Promise.all([
+    recent()
+      .select(['status', 'type', (eb) => eb.fn.countAll<string>().as('count')])
+      .groupBy(['status', 'type'])
+      .orderBy('status')
+      .orderBy('type')
+      .execute(),
+    recent()
+      .select([
+        sql<Date>`date_trunc('hour', created_at)`.as('hour'),
+        'status',
+        (eb) => eb.fn.countAll<string>().as('count'),
+      ])
+      .groupBy([sql`date_trunc('hour', created_at)`, 'status'])
+      .orderBy('hour')
+      .execute(),
+    lastWebhookAt(db),
+    unrecovered(db)
+      .select([(eb) => eb.fn.countAll<string>().as('count'), (eb) => eb.fn.min('w.created_at').as('oldest')])
+      .executeTakeFirstOrThrow(),
+    unrecovered(db)
+      .select(SUMMARY_COLUMNS.map((column) => `w.${column}` as const))
+      .orderBy('w.created_at', 'desc')
+      .limit(10)
+      .execute(),
+    sql<{ p50: number | string | null; p95: number | string | null; samples: string }>`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag_ms) AS p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY lag_ms) AS p95,
+             count(*) AS samples
+      FROM (
+        SELECT extract(epoch FROM processed_at) * 1000 - (payload->>'timestamp')::numeric AS lag_ms
+        FROM webhook_events
+        -- created_at bounds the scan to the (source, created_at) index; processed_at picks the hour.
+        WHERE source = 'clerk' AND created_at >= ${options.since} AND processed_at >= ${options.lagSince}
+          AND jsonb_typeof(payload->'timestamp') = 'number'
+      ) AS lags
+    `.execute(db),
+  ]);
+  const lagRow = lag.rows[0];
+  const ms = (value: number | string | null | undefined) =>
+    value == null ? null : Math.round(Number(value));
+  return {
+    byStatusAndType: byStatusAndType.map((row) => ({ ...row, count: Number(row.count) })),
+    perHour: perHour.map((row) => ({
+      hour: new Date(row.hour),
+      status: row.status,
+      count: Number(row.count),
+    })),
+    lastDeliveryAt,
+    unrecovered: {
+      count: Number(failures.count),
+      oldestAt: failures.oldest ? new Date(failures.oldest) : null,
+      latest: latestFailures,
+    },
+    lag: { p50Ms: ms(lagRow?.p50), p95Ms: ms(lagRow?.p95), samples: Number(lagRow?.samples ?? 0) },
+  };
+}
+
+/** The replays of one delivery (`usersync webhook replay` and the console record them as `replay:<svix-id>:…`). */
+export async function listReplaysOf(db: Db, svixId: string): Promise<WebhookEventSummary[]> {
+  return db
+    .selectFrom('webhook_events')
+    .select(SUMMARY_COLUMNS)
+    .where('source', '=', 'replay')
+    .where('svix_id', 'like', `replay:${escapeLike(svixId)}:%`)
+    .orderBy('created_at', 'desc')
+    .limit(50)
+    .execute();
 }

@@ -43,6 +43,33 @@ describe('/dashboard', () => {
     expect(api.requestsTo(PROFILE)[0]!.authorization).toBe(`Bearer ${tokens[0]}`);
   });
 
+  it('lists the user’s organizations with their role, or says there are none', async () => {
+    api.reply(PROFILE, {
+      status: 200,
+      body: sampleProfile({
+        organizations: [
+          { id: 'org_1', name: 'Analytical Engines', slug: 'engines', imageUrl: null, role: 'org:admin' },
+          { id: 'org_2', name: 'Difference Ltd', slug: null, imageUrl: null, role: 'org:member' },
+        ],
+      }),
+    });
+    renderApp('/dashboard', { apiUrl: api.url });
+    const card = await screen.findByRole('region', { name: 'Organizations' });
+    const items = within(card).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/Analytical Engines.*engines.*admin/),
+      expect.stringMatching(/Difference Ltd.*member/),
+    ]);
+    expect(within(items[0]!).getByText('admin')).toHaveAttribute('title', 'org:admin');
+  });
+
+  it('says so when the user belongs to no organization', async () => {
+    api.reply(PROFILE, { status: 200, body: sampleProfile() });
+    renderApp('/dashboard', { apiUrl: api.url });
+    const card = await screen.findByRole('region', { name: 'Organizations' });
+    expect(within(card).getByText('You are not a member of any organization.')).toBeVisible();
+  });
+
   it('marks an unverified email', async () => {
     api.reply(PROFILE, { status: 200, body: sampleProfile({ emailVerified: false }) });
     renderApp('/dashboard', { apiUrl: api.url });

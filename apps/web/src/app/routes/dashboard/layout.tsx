@@ -78,6 +78,11 @@ export function DashboardLayout() {
             <NavLink to={paths.dashboard.root.getHref()} end className="app-nav-link">
               Overview
             </NavLink>
+            {profileState.status === 'success' && profileState.profile.role === 'admin' && (
+              <NavLink to={paths.admin.root.getHref()} className="app-nav-link">
+                Admin
+              </NavLink>
+            )}
           </nav>
           <div className="app-header-account">
             <div className="user-button-slot">

@@ -1,11 +1,12 @@
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
+import { OrganizationsCard } from '../../../features/organizations/components/organizations-card.tsx';
 import { AccountErrorPanel } from '../../../features/users/components/account-error-panel.tsx';
 import { ProfileCard, ProfileCardSkeleton } from '../../../features/users/components/profile-card.tsx';
 import { ThemeSwitch } from '../../../features/users/components/theme-switch.tsx';
 import { useDashboard } from './layout.tsx';
 
-/** `/dashboard`: the profile from our database and the theme setting. */
+/** `/dashboard`: the profile from our database, the theme setting and the user's organizations. */
 export function DashboardOverviewRoute() {
   const { profile, setProfile, reload } = useDashboard();
   const firstName = profile.status === 'success' ? profile.profile.firstName : null;
@@ -31,7 +32,10 @@ export function DashboardOverviewRoute() {
         <div className="dashboard-grid">
           {profile.status === 'success' ? <ProfileCard profile={profile.profile} /> : <ProfileCardSkeleton />}
           {profile.status === 'success' ? (
-            <ThemeSwitch profile={profile.profile} onSaved={setProfile} />
+            <div className="dashboard-side">
+              <ThemeSwitch profile={profile.profile} onSaved={setProfile} />
+              <OrganizationsCard organizations={profile.profile.organizations} />
+            </div>
           ) : (
             <section className="card settings-card" aria-busy="true" aria-label="Loading your settings">
               <span className="skeleton skeleton-line skeleton-title" />
