@@ -52,7 +52,7 @@ try {
     const pending = await pendingMigrations(database.db);
     if (pending.length > 0) {
       throw new Error(
-        `pending migrations ${pending.join(', ')}: run \`pnpm db:migrate\` (MIGRATE_ON_START=false)`,
+        `pending migrations ${pending.join(', ')}: run \`npm run db:migrate\` (MIGRATE_ON_START=false)`,
       );
     }
   }

@@ -18,7 +18,7 @@ export default fp<WebAppOptions>(
     if (webDistDir !== null && !serving) {
       fastify.log.warn(
         { webDistDir },
-        'web app not found (no index.html there): serving the API only. Run `pnpm build`, or set WEB_DIST_DIR.',
+        'web app not found (no index.html there): serving the API only. Run `npm run build`, or set WEB_DIST_DIR.',
       );
     }
     if (serving) {

@@ -83,7 +83,7 @@ export async function webhookSendCommand(
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new CliError(
-      `could not reach ${url} (${cause}): is the API running? (\`pnpm dev\`, or pass --url)`,
+      `could not reach ${url} (${cause}): is the API running? (\`npm run dev\`, or pass --url)`,
     );
   }
   const text = await response.text();
