@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { Db } from '@usersync/core/db';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
 import { requestId } from './logger.ts';
@@ -33,7 +33,7 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
     logger,
     genReqId: requestId,
     // One line per request (below) instead of Fastify's two: half the log volume, same information.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A number (hops) is accepted at run time; the type leaves it out.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
@@ -107,5 +107,5 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
     { prefix: '/api/v1' },
   );
 
-  await app.register(webApp, { webDistDir: config.webDistDir });
+  await app.register(webApp, { webDistDir: config.webDistDir, webOrigins: config.webOrigins });
 }

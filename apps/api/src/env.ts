@@ -2,7 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
+import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir, resolveRepoPath } from '@usersync/core/db';
+import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { type AppConfig, CLERK_API_URL_DEFAULT, frontendApiHostFromPublishableKey } from './config.ts';
@@ -29,6 +30,8 @@ export interface EnvResult {
   notes: string[];
   /** Clerk variables not set: what the development warning block asks for. */
   missingClerk: string[];
+  /** The embedded database's folder (DATA_DIR resolved), also when DATABASE_URL is used. */
+  dataDir: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -168,6 +171,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
   const databaseUrl = read('DATABASE_URL');
   const repoRoot = findRepoRoot();
   const webDistDir = read('WEB_DIST_DIR');
+  const dataDir = resolveDataDir(read('DATA_DIR'));
 
   const missingClerk = (
     [
@@ -204,7 +208,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     port: read('PORT') ?? 3000,
     host: read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
     database: withPoolSize(
-      databaseConfigFromEnv(databaseUrl, resolveDataDir(read('DATA_DIR'))),
+      databaseConfigFromEnv(databaseUrl, dataDir),
       read('DATABASE_POOL_SIZE') ?? 20,
     ),
     logLevel: read('LOG_LEVEL') ?? 'info',
@@ -214,8 +218,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     webOrigins: webOrigins ?? (production ? [] : DEV_WEB_ORIGINS),
     sync: { deleteMode: read('USER_DELETE_MODE') ?? 'soft', defaultRole: read('DEFAULT_ROLE') ?? 'member' },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
+    // A relative path is relative to the repository root, as DATA_DIR is, wherever the API runs from.
     webDistDir: webDistDir
-      ? resolve(webDistDir)
+      ? resolveRepoPath(webDistDir)
       : production
         ? join(repoRoot ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
@@ -223,7 +228,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     trustProxy: read('TRUST_PROXY') ?? false,
     clerkTimeoutMs: 10_000,
   };
-  return { config, problems, notes, missingClerk };
+  return { config, problems, notes, missingClerk, dataDir };
+}
+
+/**
+ * Development only: without CLERK_WEBHOOK_SIGNING_SECRET the webhook route uses a local secret kept
+ * beside the embedded database (made once), which `usersync webhook send` reads too. Returns the line
+ * to log, or null when nothing was done. Production and tests never get here with a made-up secret.
+ */
+export function applyDevWebhookSecret(result: EnvResult): string | null {
+  const { config } = result;
+  if (config.mode !== 'development' || config.webhookSigningSecret !== null) return null;
+  if (result.problems.some((p) => p.startsWith('CLERK_WEBHOOK_'))) return null;
+  const { secret, path, created } = ensureDevWebhookSecret(result.dataDir);
+  config.webhookSigningSecret = secret;
+  result.missingClerk = result.missingClerk.filter((name) => name !== 'CLERK_WEBHOOK_SIGNING_SECRET');
+  return (
+    `webhooks: using the local development signing secret in ${path}${created ? ' (created now)' : ''}; ` +
+    '`npm run usersync -- webhook send user.created` signs with it. Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk\'s own deliveries.'
+  );
 }
 
 /** The development warning block: what is missing, where to get it, what works meanwhile. */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,14 +91,15 @@ describe('node src/server.ts', () => {
     }
   });
 
-  it('starts in development without Clerk keys: one warning block, 503s naming what is missing', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'usersync-api-dev-'));
+  it('starts in development without Clerk keys: one warning block, 503s naming what is missing, a local webhook secret', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'usersync-api-dev-'));
+    const dataDir = join(stateDir, 'pglite');
     const server = startServer('src/server.ts', {
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
       PORT: '0',
       HOST: '127.0.0.1',
-      WEB_DIST_DIR: join(dataDir, 'no-web-build-here'),
+      WEB_DIST_DIR: join(stateDir, 'no-web-build-here'),
     });
     try {
       const base = await server.url;
@@ -106,17 +107,42 @@ describe('node src/server.ts', () => {
       const profile = await fetch(`${base}/api/v1/users/profile`, { headers: { authorization: 'Bearer x' } });
       expect(profile.status).toBe(503);
       expect(((await profile.json()) as { error: string }).error).toMatch(/CLERK_SECRET_KEY/);
-      const webhook = await fetch(`${base}/api/webhooks/clerk`, { method: 'POST', body: '{}' });
-      expect(webhook.status).toBe(503);
-      expect(((await webhook.json()) as { error: string }).error).toMatch(/CLERK_WEBHOOK_SIGNING_SECRET/);
+      // No CLERK_WEBHOOK_SIGNING_SECRET: the development secret made beside the database is used.
+      const secret = readFileSync(join(stateDir, 'dev-webhook-secret'), 'utf8').trim();
+      expect(secret).toMatch(/^whsec_/);
+      expect(statSync(join(stateDir, 'dev-webhook-secret')).mode & 0o777).toBe(0o600);
+      const body = JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ id: 'user_devsecret' })));
+      const webhook = await fetch(`${base}/api/webhooks/clerk`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signSvixDelivery(secret, body) },
+        body,
+      });
+      expect(webhook.status).toBe(200);
+      expect(await webhook.json()).toEqual({ status: 'applied' });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the log lines arrive
+      // One line for the delivery's outcome, one for the request: not a screenful each.
+      const requestId = webhook.headers.get('x-request-id')!;
+      const lines = server.output().split('\n');
+      const first = lines.findIndex((line) => line.includes(requestId));
+      const last = lines.findLastIndex((line) => line.includes(requestId));
+      expect(first).toBeGreaterThan(0);
+      expect(last - first + 1, lines.slice(first, last + 1).join('\n')).toBeLessThanOrEqual(2);
       const output = server.output();
+      expect(output).not.toMatch(/FSTDEP|DeprecationWarning/);
+      expect(output).toContain('local development signing secret');
+      expect(output).not.toContain(secret);
       expect(output.match(/running without a complete Clerk configuration/g)).toHaveLength(1);
+      expect(output).not.toMatch(/CLERK_WEBHOOK_SIGNING_SECRET\s+whsec_/);
       expect(output.match(/web app not found/g)).toHaveLength(1);
+      // Not an app page here: say where the app is.
+      const root = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+      expect(root.status).toBe(404);
+      expect(await root.text()).toContain('http://localhost:5173');
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
     }
   });
 });

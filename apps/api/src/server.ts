@@ -4,12 +4,14 @@
 import { createDatabase } from '@usersync/core/db';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
-import { describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
+import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
 import { loggerOptions } from './logger.ts';
 import { pendingMigrations, runMigrations } from './run-migrations.ts';
 
 const envFiles = loadDotenvFiles();
-const { config, problems, notes, missingClerk } = readEnv();
+const env = readEnv();
+const devWebhookSecretNote = applyDevWebhookSecret(env);
+const { config, problems, notes, missingClerk } = env;
 const production = config.mode === 'production';
 
 if (production && problems.length > 0) {
@@ -40,6 +42,7 @@ const log = app.log;
 
 if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');
 for (const note of notes) log.warn(note);
+if (devWebhookSecretNote) log.info(devWebhookSecretNote);
 if (!production && (missingClerk.length > 0 || problems.length > 0)) {
   log.warn(describeMissingClerk(missingClerk, problems));
 }

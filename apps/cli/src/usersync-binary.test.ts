@@ -74,7 +74,10 @@ describe('usersync binary: help, usage and configuration errors', () => {
     expect(badUrl.code).toBe(EXIT.usage);
     expect(badUrl.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
     expect(badUrl.stderr).not.toContain('secret-password');
-    const noSecret = await runBinary(['webhook', 'send', 'user.created'], {});
+    // DATA_DIR elsewhere: no local development secret beside it either.
+    const noSecret = await runBinary(['webhook', 'send', 'user.created'], {
+      DATA_DIR: join(tmpdir(), `usersync-no-dev-secret-${process.pid}`, 'pglite'),
+    });
     expect(noSecret.code).toBe(EXIT.usage);
     expect(noSecret.stderr).toContain('CLERK_WEBHOOK_SIGNING_SECRET');
   });

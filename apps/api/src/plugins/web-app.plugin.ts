@@ -6,6 +6,8 @@ import fp from 'fastify-plugin';
 export interface WebAppOptions {
   /** Built SPA (apps/web/dist); null or missing: API only. */
   webDistDir: string | null;
+  /** Where the SPA is when not served here (development: Vite on :5173): named in a page 404. */
+  webOrigins: string[];
 }
 
 /**
@@ -13,7 +15,7 @@ export interface WebAppOptions {
  * under /api, else index.html for the SPA's client-side routes.
  */
 export default fp<WebAppOptions>(
-  async (fastify, { webDistDir }) => {
+  async (fastify, { webDistDir, webOrigins }) => {
     const serving = webDistDir !== null && existsSync(join(webDistDir, 'index.html'));
     if (webDistDir !== null && !serving) {
       fastify.log.warn(
@@ -45,7 +47,11 @@ export default fp<WebAppOptions>(
       if (serving && !isApi && wantsPage) {
         return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html');
       }
-      return reply.code(404).send({ error: `Not found: ${request.method} ${path}`, code: 'not_found' });
+      // A page asked of an API that does not serve the SPA (e.g. :3000 in `npm run dev`): point at it.
+      const elsewhere = !serving && !isApi && webOrigins[0] ? `. This is the usersync API; the web app is at ${webOrigins[0]}` : '';
+      return reply
+        .code(404)
+        .send({ error: `Not found: ${request.method} ${path}${elsewhere}`, code: 'not_found' });
     });
   },
   { name: 'web-app', fastify: '5.x' },

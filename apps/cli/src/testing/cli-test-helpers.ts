@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
@@ -28,7 +30,8 @@ export function captureIo(): CapturedIo {
 export function testConfig(overrides: Partial<CliConfig> = {}): CliConfig {
   return {
     databaseUrl: undefined,
-    dataDir: '/nonexistent',
+    // Never opened by these tests; `webhook send` keeps the users it sent beside it.
+    dataDir: join(tmpdir(), `usersync-cli-test-${process.pid}`, 'pglite'),
     clerkSecretKey: undefined,
     clerkApiUrl: 'http://127.0.0.1:9',
     webhookSecret: undefined,
