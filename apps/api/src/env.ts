@@ -2,7 +2,12 @@ import { createPublicKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir, resolveRepoPath } from '@usersync/core/db';
+import {
+  type DatabaseConfig,
+  databaseConfigFromEnv,
+  resolveDataDir,
+  resolveRepoPath,
+} from '@usersync/core/db';
 import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -207,10 +212,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     mode,
     port: read('PORT') ?? 3000,
     host: read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
-    database: withPoolSize(
-      databaseConfigFromEnv(databaseUrl, dataDir),
-      read('DATABASE_POOL_SIZE') ?? 20,
-    ),
+    database: withPoolSize(databaseConfigFromEnv(databaseUrl, dataDir), read('DATABASE_POOL_SIZE') ?? 20),
     logLevel: read('LOG_LEVEL') ?? 'info',
     migrateOnStart: read('MIGRATE_ON_START') ?? true,
     webhookSigningSecret,
@@ -245,7 +247,7 @@ export function applyDevWebhookSecret(result: EnvResult): string | null {
   result.missingClerk = result.missingClerk.filter((name) => name !== 'CLERK_WEBHOOK_SIGNING_SECRET');
   return (
     `webhooks: using the local development signing secret in ${path}${created ? ' (created now)' : ''}; ` +
-    '`npm run usersync -- webhook send user.created` signs with it. Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk\'s own deliveries.'
+    "`npm run usersync -- webhook send user.created` signs with it. Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk's own deliveries."
   );
 }
 

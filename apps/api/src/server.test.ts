@@ -111,7 +111,9 @@ describe('node src/server.ts', () => {
       const secret = readFileSync(join(stateDir, 'dev-webhook-secret'), 'utf8').trim();
       expect(secret).toMatch(/^whsec_/);
       expect(statSync(join(stateDir, 'dev-webhook-secret')).mode & 0o777).toBe(0o600);
-      const body = JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ id: 'user_devsecret' })));
+      const body = JSON.stringify(
+        sampleClerkEvent('user.created', sampleClerkUser({ id: 'user_devsecret' })),
+      );
       const webhook = await fetch(`${base}/api/webhooks/clerk`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signSvixDelivery(secret, body) },

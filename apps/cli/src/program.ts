@@ -216,7 +216,12 @@ export async function runCli(argv: readonly string[], ctx: CommandContext): Prom
 }
 
 /** Writes an error for the operator (one line on stderr) or, under `--json`, for a script (stdout). */
-export function reportError(io: CliIo, argv: readonly string[], message: string, exitCode: ExitCode): ExitCode {
+export function reportError(
+  io: CliIo,
+  argv: readonly string[],
+  message: string,
+  exitCode: ExitCode,
+): ExitCode {
   if (argv.includes('--json')) io.out(JSON.stringify({ error: { message, exitCode } }, null, 2));
   else io.err(`usersync: ${message}`);
   return exitCode;

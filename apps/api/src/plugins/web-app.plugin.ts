@@ -48,7 +48,10 @@ export default fp<WebAppOptions>(
         return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html');
       }
       // A page asked of an API that does not serve the SPA (e.g. :3000 in `npm run dev`): point at it.
-      const elsewhere = !serving && !isApi && webOrigins[0] ? `. This is the usersync API; the web app is at ${webOrigins[0]}` : '';
+      const elsewhere =
+        !serving && !isApi && webOrigins[0]
+          ? `. This is the usersync API; the web app is at ${webOrigins[0]}`
+          : '';
       return reply
         .code(404)
         .send({ error: `Not found: ${request.method} ${path}${elsewhere}`, code: 'not_found' });

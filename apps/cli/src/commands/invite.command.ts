@@ -35,7 +35,8 @@ export async function inviteCommand(
       );
     }
     const role = options.role.trim();
-    if (role.length < 1 || role.length > 64) throw new CliError('role must be 1 to 64 characters', EXIT.usage);
+    if (role.length < 1 || role.length > 64)
+      throw new CliError('role must be 1 to 64 characters', EXIT.usage);
     const updated = await updateAppOwnedFields(db, existing.id, { role });
     if (options.json) {
       ctx.io.out(

@@ -140,7 +140,10 @@ describe('usersync webhook send: signed like Svix', () => {
     // A user nobody can describe is refused rather than filled with sample data.
     const unknown = context();
     expect(
-      await runCli(['webhook', 'send', 'user.updated', '--user-id', 'user_unknown', '--last-name', 'X'], unknown.ctx),
+      await runCli(
+        ['webhook', 'send', 'user.updated', '--user-id', 'user_unknown', '--last-name', 'X'],
+        unknown.ctx,
+      ),
     ).toBe(EXIT.usage);
     expect(unknown.io.stderr()).toContain('its current fields are unknown');
   });
