@@ -167,6 +167,10 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
     writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log("usersync")');
     database = await openTestDatabase('postgres');
     clerk = await startClerkStandIns();
+    writeFileSync(
+      join(webDir, 'usersync-build.json'),
+      JSON.stringify({ clerkPublishableKey: clerk.keys.publishableKey }),
+    );
     // Slow enough that a request is still in flight when SIGTERM arrives.
     slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 700 });
     server = startServer(join(outdir, 'server.js'), {
@@ -192,6 +196,35 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
     await database?.close();
     rmSync(outdir, { recursive: true, force: true });
     rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('refuses to serve an SPA built without the publishable key, or with another one, naming the fix', async () => {
+    const productionEnv = {
+      DATABASE_URL: database.url!,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CLERK_SECRET_KEY: clerk.keys.secretKey,
+      CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
+      CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
+      WEB_ORIGIN,
+    };
+    const otherKey = `pk_test_${Buffer.from('other-instance.clerk.accounts.dev$').toString('base64')}`;
+    for (const [built, expected] of [
+      [null, /was built without a Clerk publishable key/],
+      [otherKey, /was built with the publishable key pk_test_\S+, but CLERK_PUBLISHABLE_KEY is pk_test_/],
+    ] as const) {
+      const dist = mkdtempSync(join(tmpdir(), 'usersync-web-dist-'));
+      try {
+        writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+        writeFileSync(join(dist, 'usersync-build.json'), JSON.stringify({ clerkPublishableKey: built }));
+        const refused = startServer(join(outdir, 'server.js'), { ...productionEnv, WEB_DIST_DIR: dist });
+        expect(await refused.exited).toBe(1);
+        expect(refused.output()).toMatch(expected);
+        expect(refused.output()).toContain('set CLERK_PUBLISHABLE_KEY and run `npm run build` again');
+      } finally {
+        rmSync(dist, { recursive: true, force: true });
+      }
+    }
   });
 
   it('runs in production mode with JSON logs', () => {

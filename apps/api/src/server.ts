@@ -6,6 +6,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
 import { loggerOptions } from './logger.ts';
+import { checkWebBuild } from './plugins/web-app.plugin.ts';
 import { pendingMigrations, runMigrations } from './run-migrations.ts';
 
 const envFiles = loadDotenvFiles();
@@ -13,6 +14,10 @@ const env = readEnv();
 const devWebhookSecretNote = applyDevWebhookSecret(env);
 const { config, problems, notes, missingClerk } = env;
 const production = config.mode === 'production';
+if (production) {
+  const webBuildProblem = checkWebBuild(config.webDistDir, config.clerk.publishableKey);
+  if (webBuildProblem) problems.push(webBuildProblem);
+}
 
 if (production && problems.length > 0) {
   console.error(
