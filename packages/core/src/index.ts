@@ -17,7 +17,7 @@ export {
   isDatabaseUnavailableError,
 } from './db/create-database.ts';
 export type { Database, UserRow } from './db/schema.ts';
-export { migrateToLatest, migrationStatus } from './migrations/index.ts';
+export { MigrationFailedError, migrateToLatest, migrationStatus } from './migrations/index.ts';
 export {
   type ApplyResult,
   type ApplyStatus,
