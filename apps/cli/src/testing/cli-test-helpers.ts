@@ -109,7 +109,8 @@ export function runBinary(
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         DATABASE_URL: '',
-        DATA_DIR: '',
+        // Never the repository's .data: no dev webhook secret from there, nothing written there.
+        DATA_DIR: join(tmpdir(), `usersync-cli-binary-${process.pid}`, 'pglite'),
         CLERK_SECRET_KEY: '',
         CLERK_API_URL: '',
         CLERK_WEBHOOK_SIGNING_SECRET: '',
