@@ -157,6 +157,16 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
   let server: ServerProcess;
   let base: string;
   let slowClerk: Awaited<ReturnType<typeof startFakeClerkBackendApi>>;
+  /** What production requires, for this test's database and Clerk stand-ins. */
+  const productionEnv = () => ({
+    DATABASE_URL: database.url!,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CLERK_SECRET_KEY: clerk.keys.secretKey,
+    CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
+    CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
+    WEB_ORIGIN,
+  });
   beforeAll(async () => {
     // Inside apps/api so the bundle resolves its npm dependencies as dist/ would.
     outdir = join(apiDir, 'node_modules', '.cache', `usersync-api-test-${randomBytes(4).toString('hex')}`);
@@ -175,15 +185,9 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
     slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 700 });
     server = startServer(join(outdir, 'server.js'), {
       // NODE_ENV left blank: the bundle defaults to production.
-      DATABASE_URL: database.url!,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CLERK_SECRET_KEY: clerk.keys.secretKey,
-      CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
-      CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
+      ...productionEnv(),
       CLERK_JWT_KEY: clerk.signer.publicKeyPem.replace(/\n/g, '\\n'),
       CLERK_API_URL: slowClerk.url,
-      WEB_ORIGIN,
       WEB_DIST_DIR: webDir,
       LOG_LEVEL: 'info',
     });
@@ -199,15 +203,6 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
   });
 
   it('refuses to serve an SPA built without the publishable key, or with another one, naming the fix', async () => {
-    const productionEnv = {
-      DATABASE_URL: database.url!,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CLERK_SECRET_KEY: clerk.keys.secretKey,
-      CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
-      CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
-      WEB_ORIGIN,
-    };
     const otherKey = `pk_test_${Buffer.from('other-instance.clerk.accounts.dev$').toString('base64')}`;
     for (const [built, expected] of [
       [null, /was built without a Clerk publishable key/],
@@ -217,7 +212,7 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
       try {
         writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
         writeFileSync(join(dist, 'usersync-build.json'), JSON.stringify({ clerkPublishableKey: built }));
-        const refused = startServer(join(outdir, 'server.js'), { ...productionEnv, WEB_DIST_DIR: dist });
+        const refused = startServer(join(outdir, 'server.js'), { ...productionEnv(), WEB_DIST_DIR: dist });
         expect(await refused.exited).toBe(1);
         expect(refused.output()).toMatch(expected);
         expect(refused.output()).toContain('set CLERK_PUBLISHABLE_KEY and run `npm run build` again');

@@ -116,17 +116,24 @@ describe('usersync webhook send: signed like Svix', () => {
   });
 
   it('user.updated keeps the fields not given (here: from the user this tool sent before)', async () => {
-    const created = context();
-    const createArgs = ['--user-id', 'user_grace', '--email', 'grace@example.com', '--first-name', 'Grace'];
-    expect(await runCli(['webhook', 'send', 'user.created', ...createArgs], created.ctx)).toBe(EXIT.ok);
+    const send = async (...args: string[]) => {
+      const { ctx, io } = context();
+      return { code: await runCli(['webhook', 'send', ...args], ctx), io };
+    };
+    const created = await send(
+      'user.created',
+      '--user-id',
+      'user_grace',
+      '--email',
+      'grace@example.com',
+      '--first-name',
+      'Grace',
+    );
+    expect(created.code).toBe(EXIT.ok);
     const before = JSON.parse(received.at(-1)!.body).data;
-    const updated = context();
-    expect(
-      await runCli(
-        ['webhook', 'send', 'user.updated', '--user-id', 'user_grace', '--last-name', 'Hopper'],
-        updated.ctx,
-      ),
-    ).toBe(EXIT.ok);
+    expect((await send('user.updated', '--user-id', 'user_grace', '--last-name', 'Hopper')).code).toBe(
+      EXIT.ok,
+    );
     const after = JSON.parse(received.at(-1)!.body).data;
     expect(after).toMatchObject({
       id: 'user_grace',
@@ -138,13 +145,8 @@ describe('usersync webhook send: signed like Svix', () => {
     expect(after.updated_at).toBeGreaterThan(before.updated_at);
 
     // A user nobody can describe is refused rather than filled with sample data.
-    const unknown = context();
-    expect(
-      await runCli(
-        ['webhook', 'send', 'user.updated', '--user-id', 'user_unknown', '--last-name', 'X'],
-        unknown.ctx,
-      ),
-    ).toBe(EXIT.usage);
+    const unknown = await send('user.updated', '--user-id', 'user_unknown', '--last-name', 'X');
+    expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.io.stderr()).toContain('its current fields are unknown');
   });
 
