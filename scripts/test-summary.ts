@@ -9,7 +9,8 @@ let failed = 0;
 let skipped = 0;
 const lines: string[] = [];
 for (const root of roots) {
-  const dirs = root === '.' ? ['bench', 'scripts'] : existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
+  const dirs =
+    root === '.' ? ['bench', 'scripts'] : existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
   for (const dir of dirs) {
     const file = join(dir, '.vitest-report.json');
     if (!existsSync(file)) continue;
