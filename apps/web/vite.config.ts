@@ -41,7 +41,8 @@ export default defineConfig(({ mode }) => ({
   },
   build: {
     target: 'baseline-widely-available',
-    sourcemap: true,
+    // Maps for an error tracker, without the sourceMappingURL comment; the API never serves *.map.
+    sourcemap: 'hidden',
     // The size report below prints the one gzip figure that counts (the initial JavaScript, in KB);
     // Vite's own per-file gzip column printed a second, different-looking one right above it.
     reportCompressedSize: false,

@@ -2,11 +2,25 @@
 // stale and future timestamps, wrong content types, truncated, huge and deeply nested JSON, wrong field
 // types, injection strings, unicode edge cases, and correctly signed bodies that are still unusable.
 // No 5xx; nothing in `users`; unsigned requests leave nothing at all, signed ones only an `invalid`
-// row; the API's resident memory stays flat.
+// row; the API's resident memory stays flat. Also: out-of-range timestamps and over-long ids (signed,
+// so 422 invalid), bearer tokens of every other kind (401/429, no call to Clerk), and uploads the
+// client abandons half-way (no error logged).
 import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
+import {
+  createClerkSessionSigner,
+  type FakeClerkBackendApi,
+  sleep,
+  startFakeClerkBackendApi,
+} from '@usersync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../src/databases.ts';
-import { type HostileRequest, hostileRequests } from './hostile-requests.ts';
+import {
+  abandonUpload,
+  type HostileRequest,
+  hostileRequests,
+  hostileTokens,
+  TOKEN_KINDS,
+} from './hostile-requests.ts';
 import { type ApiUnderTest, mapConcurrent, startApi } from './support.ts';
 
 const SEED = 20_261_121;
@@ -29,13 +43,19 @@ interface Outcome {
 describe('hostile webhook input', () => {
   let database: TestDatabase;
   let api: ApiUnderTest;
+  let clerkApi: FakeClerkBackendApi;
 
   beforeAll(async () => {
     database = await openTestDatabase('postgres');
-    api = await startApi(database.url as string, 'fault-hostile-input');
+    // A local Backend API stand-in and an offline key: anything the API asked Clerk would be counted here.
+    clerkApi = await startFakeClerkBackendApi({ secretKey: 'sk_test_unused' });
+    api = await startApi(database.url as string, 'fault-hostile-input', {
+      env: { CLERK_API_URL: clerkApi.url, CLERK_JWT_KEY: createClerkSessionSigner().publicKeyPem },
+    });
   });
   afterAll(async () => {
     await api?.stop();
+    await clerkApi?.close();
     await database?.close();
   });
 
@@ -61,8 +81,10 @@ describe('hostile webhook input', () => {
         'bad-signature',
         'future-timestamp',
         'oversize',
+        'invalid-utf8',
         'signed-invalid',
-        'signed-invalid-utf8',
+        'signed-long-id',
+        'signed-timestamp',
         'stale-timestamp',
         'unsigned',
       ].sort(),
@@ -100,6 +122,45 @@ describe('hostile webhook input', () => {
     // Flat, not climbing: the second half of the run adds little to what the first half reached.
     const half = rssKiB[Math.floor(rssKiB.length / 2)] as number;
     expect((after - half) / 1024, series).toBeLessThan(RSS_LATE_GROWTH_LIMIT_MIB);
+  });
+
+  it('answers tokens that are not session tokens 401 or 429 without calling Clerk', async () => {
+    const requests = hostileTokens(300, SEED + 2);
+    const outcomes = await mapConcurrent(requests, 4, async ({ kind, authorization }) => {
+      const response = await fetch(`${api.url}/api/v1/users/profile`, {
+        headers: { authorization },
+        signal: AbortSignal.timeout(15_000),
+      });
+      await response.arrayBuffer();
+      return { kind, status: response.status };
+    });
+    expect(new Set(requests.map((r) => r.kind))).toEqual(new Set(TOKEN_KINDS));
+    // 431: headers over Node's 16 KiB, refused before any of our code runs.
+    expect(outcomes.filter((o) => ![401, 429, 431].includes(o.status))).toEqual([]);
+    expect(clerkApi.requests, 'no call to Clerk for an unauthenticated request').toEqual([]);
+  });
+
+  it('treats uploads abandoned mid-body as the client’s doing: no error logged, still serving', async () => {
+    const aborted = await mapConcurrent(
+      Array.from({ length: 40 }, (_, i) => i),
+      8,
+      (i) => abandonUpload(api.url, `msg_abandoned_${i}`, i % 2 === 0 ? 'reset' : 'end'),
+    );
+    expect(aborted.every(Boolean)).toBe(true);
+    // Logged at warn and above only (LOG_LEVEL=warn): an abandoned upload must leave no line at all.
+    await sleep(300);
+    const errors = api
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(4|5|6)\d/.test(line) && /abort|database|ECONNRESET/i.test(line));
+    expect(errors).toEqual([]);
+    const health = await fetch(`${api.url}/api/health`);
+    expect(health.status).toBe(200);
+    const events = await query<{ n: number }>(
+      database.url as string,
+      "SELECT count(*)::int AS n FROM webhook_events WHERE svix_id LIKE 'msg_abandoned_%'",
+    );
+    expect(events[0]?.n).toBe(0);
   });
 
   it('stores injection and unicode strings verbatim when they arrive in a valid event', async () => {

@@ -1,5 +1,6 @@
 // Seeded generators of hostile webhook requests for the hostile-input fault suite. Each request says
 // whether it is correctly signed (and so may leave an `invalid` row) or not (and must leave nothing).
+import { connect } from 'node:net';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing';
 import fc from 'fast-check';
@@ -222,8 +223,14 @@ type Recipe =
     }
   | { kind: 'timestamp'; offsetSeconds: number; body: string; ct: string | null }
   | { kind: 'signed-invalid'; body: string; ct: string | null; svixIdPrefix: string }
-  | { kind: 'invalid-utf8'; body: string; ct: string | null }
+  | { kind: 'invalid-utf8'; body: string; ct: string | null; signedOver: 'decoded' | 'bytes' }
+  | { kind: 'out-of-range'; at: OutOfRange; value: number; ct: string | null }
+  | { kind: 'long-id'; type: 'user.created' | 'user.updated' | 'user.deleted'; length: number }
   | { kind: 'oversize'; extra: number; sign: boolean };
+
+/** Where a timestamp past the JavaScript Date range (8.64e15 ms) can sit in a Clerk event. */
+type OutOfRange = 'created_at' | 'updated_at' | 'last_sign_in_at' | 'deleted-envelope' | 'updated-envelope';
+const DATE_RANGE_END = 8_640_000_000_000_000;
 
 const validBody = fc
   .constant(0)
@@ -298,6 +305,33 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
       kind: fc.constant('invalid-utf8' as const),
       body: signedInvalidBody,
       ct: contentType,
+      signedOver: fc.constantFrom('decoded' as const, 'bytes' as const),
+    }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('out-of-range' as const),
+      at: fc.constantFrom<OutOfRange>(
+        'created_at',
+        'updated_at',
+        'last_sign_in_at',
+        'deleted-envelope',
+        'updated-envelope',
+      ),
+      value: fc.oneof(
+        fc.integer({ min: DATE_RANGE_END + 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.constantFrom(9_000_000_000_000_000, Number.MAX_SAFE_INTEGER, 253_402_300_800_000),
+      ),
+      ct: contentType,
+    }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('long-id' as const),
+      type: fc.constantFrom('user.created' as const, 'user.updated' as const, 'user.deleted' as const),
+      length: fc.oneof(fc.integer({ min: 256, max: 5_000 }), fc.constant(3_000)),
     }),
   },
   {
@@ -384,25 +418,62 @@ export function hostileRequests(
           svixId: id,
           headers,
           body,
-          // An empty Content-Type header is refused (415) before the body is read: nothing is recorded.
-          signed: body.length <= LIMIT && r.ct !== '',
+          // Any content type, an empty one included: the signature decides.
+          signed: body.length <= LIMIT,
           oversize: false,
         };
       }
       case 'invalid-utf8': {
-        // Bytes that are not UTF-8 inside the JSON; the API verifies and reads the body decoded as UTF-8.
+        // Bytes that are not UTF-8 inside the JSON, signed over their UTF-8 decoding (what a verifier
+        // that decodes first accepts) or over the bytes. Neither can be checked byte for byte: refused.
         const body = Buffer.concat([
           Buffer.from(r.body.slice(0, 20)),
           Buffer.from([0xff, 0xfe, 0xc3]),
           Buffer.from(r.body.slice(20)),
         ]);
-        const headers = { ...withType(r.ct), ...signSvixDelivery(secret, body.toString('utf8'), { svixId }) };
+        const signedText = r.signedOver === 'decoded' ? body.toString('utf8') : body.toString('latin1');
+        const headers = { ...withType(r.ct), ...signSvixDelivery(secret, signedText, { svixId }) };
+        return plain(`invalid-utf8:${r.signedOver}`, svixId, headers, body);
+      }
+      case 'out-of-range': {
+        const user: Record<string, unknown> = sampleClerkUser({ id: 'user_range' });
+        const envelope =
+          r.at === 'deleted-envelope'
+            ? 'user.deleted'
+            : r.at === 'updated-envelope'
+              ? 'user.updated'
+              : 'user.created';
+        const event = sampleClerkEvent(
+          envelope,
+          envelope === 'user.deleted' ? { id: 'user_range' } : user,
+        ) as Record<string, unknown>;
+        if (r.at.endsWith('-envelope')) event.timestamp = r.value;
+        else (event.data as Record<string, unknown>)[r.at] = r.value;
+        const body = JSON.stringify(event);
+        const headers = { ...withType(r.ct), ...signSvixDelivery(secret, body, { svixId }) };
         return {
-          category: 'signed-invalid-utf8',
+          category: `signed-timestamp:${r.at}`,
           svixId,
           headers,
-          body,
-          signed: r.ct !== '',
+          body: Buffer.from(body),
+          signed: true,
+          oversize: false,
+        };
+      }
+      case 'long-id': {
+        const id = `user_${'x'.repeat(r.length - 5)}`;
+        const body = JSON.stringify(
+          r.type === 'user.deleted'
+            ? sampleClerkEvent('user.deleted', { id })
+            : sampleClerkEvent(r.type, { ...sampleClerkUser(), id }),
+        );
+        const headers = { 'content-type': 'application/json', ...signSvixDelivery(secret, body, { svixId }) };
+        return {
+          category: `signed-long-id:${r.type}`,
+          svixId,
+          headers,
+          body: Buffer.from(body),
+          signed: true,
           oversize: false,
         };
       }
@@ -427,4 +498,88 @@ function plain(
   body: Buffer,
 ): HostileRequest {
   return { category, svixId, headers, body, signed: false, oversize: body.length > LIMIT };
+}
+
+export const TOKEN_KINDS = [
+  'api-key',
+  'm2m-token',
+  'oauth-token',
+  'oauth-jwt',
+  'm2m-jwt',
+  'forged-jwt',
+  'huge-jwt',
+  'junk',
+] as const;
+
+/**
+ * Bearer tokens a hostile client sends to /api/v1: every kind Clerk's SDK would verify over the network
+ * (API keys, M2M and OAuth tokens, as opaque strings or JWTs) and JWT-shaped junk.
+ */
+export function hostileTokens(
+  count: number,
+  seed: number,
+): Array<{ kind: (typeof TOKEN_KINDS)[number]; authorization: string }> {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const jwt = (header: object, payload: object) => `${b64(header)}.${b64(payload)}.c2lnbmF0dXJl`;
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const token = fc.record({
+    kind: fc.constantFrom(...TOKEN_KINDS),
+    tail: fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'),
+      minLength: 1,
+      maxLength: 40,
+    }),
+    sub: fc.oneof(fc.constant('user_1'), fc.string({ maxLength: 300 })),
+  });
+  return fc.sample(token, { seed, numRuns: count }).map(({ kind, tail, sub }) => {
+    const value = (() => {
+      switch (kind) {
+        case 'api-key':
+          return `ak_${tail}`;
+        case 'm2m-token':
+          return `mt_${tail}`;
+        case 'oauth-token':
+          return `oat_${tail}`;
+        case 'oauth-jwt':
+          return jwt({ alg: 'RS256', typ: 'at+jwt', kid: `ins_${tail}` }, { sub, exp });
+        case 'm2m-jwt':
+          return jwt({ alg: 'RS256', typ: 'JWT', kid: `ins_${tail}` }, { sub: `mch_${tail}`, exp });
+        case 'forged-jwt':
+          return jwt({ alg: 'RS256', typ: 'JWT', kid: `ins_${tail}` }, { sub, exp, iat: exp - 600 });
+        case 'huge-jwt':
+          // Over the 8 KiB a session token can be, under Node's 16 KiB header limit.
+          return jwt({ alg: 'RS256', typ: 'JWT' }, { sub, pad: tail.repeat(Math.ceil(9_000 / tail.length)) });
+        case 'junk':
+          return `${tail}.${tail}`;
+      }
+    })();
+    return { kind, authorization: `Bearer ${value}` };
+  });
+}
+
+/**
+ * Starts a signed-looking upload announcing 64 KiB, sends a part, then goes away: a TCP reset or a
+ * half-close. Resolves true once the socket is closed.
+ */
+export function abandonUpload(baseUrl: string, svixId: string, how: 'reset' | 'end'): Promise<boolean> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `POST /api/webhooks/clerk HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\n` +
+          `content-length: 65536\r\nsvix-id: ${svixId}\r\nsvix-timestamp: ${Math.floor(Date.now() / 1000)}\r\n` +
+          'svix-signature: v1,AAAA\r\n\r\n{"type":"user.created","data":{"id":"user_abandoned"',
+      );
+      setTimeout(() => {
+        if (how === 'reset') return void socket.resetAndDestroy();
+        socket.end();
+        setTimeout(() => socket.destroy(), 200);
+      }, 20);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(true));
+    setTimeout(() => {
+      socket.destroy();
+    }, 5_000);
+  });
 }

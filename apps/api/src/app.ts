@@ -1,6 +1,13 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { Db } from '@usersync/core/db';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
 import { requestId } from './logger.ts';
@@ -22,15 +29,39 @@ export interface BuildAppOptions {
   db: Db;
   /** Fastify logger options (see loggerOptions); default: no logging. */
   logger?: FastifyServerOptions['logger'];
+  /** Timeouts of the listening server (server.ts passes SERVER_TIMEOUTS); `inject()` has none. */
+  timeouts?: ServerTimeouts;
 }
+
+export type ServerTimeouts = Pick<FastifyServerOptions, 'requestTimeout'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+};
+
+/**
+ * Svix gives up on a delivery after 15 s, and browsers send small requests: a request (headers and body)
+ * still arriving after 10 s is a slow-loris client, answered 408 and closed. Node checks these every
+ * `connectionsCheckingInterval`, so that bounds how late the 408 can come. Idle keep-alive connections
+ * keep Fastify's 72 s: shorter than a load balancer's idle timeout (60 s on AWS ALB) would make it reuse
+ * connections we have just closed, and answer 502.
+ */
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  requestTimeout: 10_000,
+  http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+};
 
 /**
  * The whole API as a Fastify instance, not yet listening. server.ts gives it the environment's config
  * and a logger; tests give it their own config and database and call `inject()`.
  */
-export async function buildApp({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  logger = false,
+  timeouts,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     logger,
+    ...timeouts,
     genReqId: requestId,
     // One line per request (below) instead of Fastify's two: half the log volume, same information.
     logController: new LogController({ disableRequestLogging: true }),
@@ -42,6 +73,12 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
     // small: routes cap them at 16 KiB).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors Fastify answers before any route or hook runs: the same `{ error, code }` shape as ours.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: error.code }, 'malformed request');
+      return (reply as FastifyReply).code(400).send({ error: 'Malformed request', code: 'bad_request' });
+    },
+    clientErrorHandler: answerClientError,
   };
   const app: FastifyInstance = Fastify(options);
   await app.register(usersyncApp, { config, db });
@@ -108,4 +145,26 @@ export async function usersyncApp(app: FastifyInstance, { config, db }: { config
   );
 
   await app.register(webApp, { webDistDir: config.webDistDir, webOrigins: config.webOrigins });
+}
+
+/**
+ * What Node's HTTP parser rejects before Fastify sees a request (a lower-case method, bad header bytes,
+ * a request over the time limit), answered in our `{ error, code }` shape and closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, { error: 'Request not received in time', code: 'request_timeout' }]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, { error: 'Request headers too large', code: 'headers_too_large' }]
+        : [400, { error: 'Malformed request', code: 'bad_request' }];
+  const json = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
+  );
 }

@@ -23,7 +23,7 @@ interface BadRequest {
   error?: string | RegExp;
   request(ctx: Ctx): InjectOptions;
   /** Runs before the request (e.g. inject a Clerk fault); its return value runs after. */
-  arrange?(ctx: Ctx): void;
+  arrange?(ctx: Ctx): unknown;
 }
 
 interface Ctx {
@@ -328,6 +328,40 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 502,
     request: (c) => sync(bearer(c.clerk, c.unusableInClerk)),
   },
+  ...(['created_at', 'updated_at', 'last_sign_in_at'] as const).map(
+    (field): BadRequest => ({
+      name: `sync of a Clerk user whose ${field} is beyond the Date range`,
+      status: 502,
+      arrange: (c) => {
+        c.clerk.clerkApi.users.set(c.knownToClerk, {
+          ...sampleClerkUser({ id: c.knownToClerk }),
+          [field]: 9_000_000_000_000_000,
+        });
+        return () => c.clerk.clerkApi.users.set(c.knownToClerk, sampleClerkUser({ id: c.knownToClerk }));
+      },
+      request: (c) => sync(bearer(c.clerk, c.knownToClerk)),
+    }),
+  ),
+  {
+    // The Backend API answering about user B for a session of user A must not write B.
+    name: 'sync when Clerk answers with another user',
+    status: 502,
+    error: 'another user',
+    arrange: (c) => {
+      c.clerk.clerkApi.users.set(c.knownToClerk, sampleClerkUser());
+      return () => c.clerk.clerkApi.users.set(c.knownToClerk, sampleClerkUser({ id: c.knownToClerk }));
+    },
+    request: (c) => sync(bearer(c.clerk, c.knownToClerk)),
+  },
+  // --- tokens Clerk's SDK would verify over the network
+  ...(['ak_', 'mt_', 'oat_'] as const).map(
+    (prefix): BadRequest => ({
+      name: `sync with a ${prefix}… machine token`,
+      status: 401,
+      error: 'session tokens',
+      request: () => sync({ authorization: `Bearer ${prefix}${'0'.repeat(26)}` }),
+    }),
+  ),
 
   // --- unknown routes
   { name: 'unknown /api path', status: 404, request: () => ({ method: 'GET', url: '/api/nope' }) },
@@ -378,8 +412,10 @@ describeEachDatabase('bad requests write nothing', (use) => {
 
   it.each(BAD_REQUESTS.map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
     const before = await snapshotTables(use().db);
-    bad.arrange?.(ctx);
-    const response = await app.inject(bad.request(ctx));
+    const undo = bad.arrange?.(ctx);
+    const response = await app
+      .inject(bad.request(ctx))
+      .finally(() => (typeof undo === 'function' ? undo() : undefined));
     expect(response.statusCode).toBe(bad.status);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const body = response.json() as { error?: unknown };

@@ -15,7 +15,10 @@ export interface AppConfig {
   webDistDir: string | null;
   /** Requests per minute per signed-in user (else per IP) on /api/v1/users/*. */
   rateLimitPerMinute: number;
-  /** Fastify `trustProxy`: behind a load balancer, the client IP comes from X-Forwarded-For. */
+  /**
+   * Fastify `trustProxy`: behind a load balancer, the client IP comes from X-Forwarded-For. Prefer a hop
+   * count or the proxies' addresses: `true` takes the leftmost address, which any client can write.
+   */
   trustProxy: boolean | number | string;
   /** Give up on a Clerk Backend API call after this long (answer 503). */
   clerkTimeoutMs: number;
@@ -30,6 +33,11 @@ export interface ClerkConfig {
   jwtKey: string | null;
   /** Clerk Backend API base URL. */
   apiUrl: string;
+  /**
+   * Refuse session tokens issued (`iat`) longer ago than this, or without `iat`. Null: Clerk's own checks
+   * only (signature, `exp`, `nbf`, `azp`). Clerk issues tokens for 60 s, so a few minutes is generous.
+   */
+  maxTokenAgeSeconds: number | null;
 }
 
 export const CLERK_API_URL_DEFAULT = 'https://api.clerk.com';

@@ -35,6 +35,7 @@ describe('readEnv', () => {
         secretKey: keys.secretKey,
         apiUrl: 'https://api.clerk.com',
         jwtKey: signer.publicKeyPem.trim(),
+        maxTokenAgeSeconds: null,
       },
       webOrigins: ['https://app.example.com'],
       sync: { deleteMode: 'soft', defaultRole: 'member' },
@@ -193,6 +194,23 @@ describe('readEnv', () => {
     expect(readEnv({ TRUST_PROXY: 'true' }).config.trustProxy).toBe(true);
     expect(readEnv({ TRUST_PROXY: '2' }).config.trustProxy).toBe(2);
     expect(readEnv({ TRUST_PROXY: '10.0.0.0/8' }).config.trustProxy).toBe('10.0.0.0/8');
+  });
+
+  it('warns that TRUST_PROXY=true lets clients choose their IP, and is quiet for a hop count', () => {
+    expect(readEnv({ TRUST_PROXY: 'true' }).notes.join('\n')).toMatch(
+      /leftmost X-Forwarded-For.*TRUST_PROXY=1/,
+    );
+    expect(readEnv({ TRUST_PROXY: '1' }).notes.join('\n')).not.toContain('TRUST_PROXY');
+  });
+
+  it('reads CLERK_MAX_TOKEN_AGE_SECONDS as whole seconds, 1 to 86400', () => {
+    expect(readEnv({ CLERK_MAX_TOKEN_AGE_SECONDS: '300' }).config.clerk.maxTokenAgeSeconds).toBe(300);
+    expect(readEnv({}).config.clerk.maxTokenAgeSeconds).toBeNull();
+    for (const bad of ['0', '-5', '1.5', 'ten', '100000']) {
+      expect(readEnv({ CLERK_MAX_TOKEN_AGE_SECONDS: bad }).problems, bad).toEqual([
+        expect.stringMatching(/^CLERK_MAX_TOKEN_AGE_SECONDS: /),
+      ]);
+    }
   });
 });
 

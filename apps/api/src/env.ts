@@ -95,6 +95,7 @@ const schemas = {
   CLERK_JWT_KEY: nonEmpty
     .transform((value) => value.replace(/\\n/g, '\n'))
     .refine(isPublicKeyPem, { message: 'must be a PEM public key (-----BEGIN PUBLIC KEY-----...)' }),
+  CLERK_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400),
   CLERK_API_URL: nonEmpty.refine((value) => /^https?:\/\//.test(value) && canParseUrl(value), {
     message: 'must be an http(s) URL',
   }),
@@ -171,6 +172,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     publishableKey: read('CLERK_PUBLISHABLE_KEY') ?? null,
     jwtKey: read('CLERK_JWT_KEY') ?? null,
     apiUrl: (read('CLERK_API_URL') ?? CLERK_API_URL_DEFAULT).replace(/\/+$/, ''),
+    maxTokenAgeSeconds: read('CLERK_MAX_TOKEN_AGE_SECONDS') ?? null,
   };
   const webOrigins = read('WEB_ORIGIN');
   const databaseUrl = read('DATABASE_URL');
@@ -208,6 +210,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     }
   }
 
+  const trustProxy = read('TRUST_PROXY') ?? false;
+  if (trustProxy === true) {
+    notes.push(
+      "TRUST_PROXY=true trusts the leftmost X-Forwarded-For address, which any client can set: per-IP rate limits can then be dodged. Set the number of proxy hops (e.g. TRUST_PROXY=1) or the proxies' addresses instead.",
+    );
+  }
+
   const config: ServerConfig = {
     mode,
     port: read('PORT') ?? 3000,
@@ -227,7 +236,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
         ? join(repoRoot ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
     rateLimitPerMinute: read('RATE_LIMIT_PER_MINUTE') ?? 120,
-    trustProxy: read('TRUST_PROXY') ?? false,
+    trustProxy,
     clerkTimeoutMs: 10_000,
   };
   return { config, problems, notes, missingClerk, dataDir };

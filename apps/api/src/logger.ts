@@ -27,10 +27,25 @@ export interface LoggerSettings {
   stream?: { write(line: string): void };
 }
 
+/** No logged string field is longer than this: a hostile value must not become a megabyte of log. */
+export const MAX_LOGGED_STRING = 1024;
+
+function capLoggedStrings(object: Record<string, unknown>): Record<string, unknown> {
+  let capped: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value === 'string' && value.length > MAX_LOGGED_STRING) {
+      capped ??= { ...object };
+      capped[key] = `${value.slice(0, MAX_LOGGED_STRING)}… (${value.length} characters)`;
+    }
+  }
+  return capped ?? object;
+}
+
 export function loggerOptions(settings: LoggerSettings): NonNullable<FastifyServerOptions['logger']> {
   return {
     level: settings.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    formatters: { log: capLoggedStrings },
     serializers: {
       // Never headers; and query strings can carry Clerk handshake tokens: the path only.
       req(request: { method?: unknown; url?: unknown; ip?: unknown }) {

@@ -80,6 +80,7 @@ describeEachDatabase(
             publishableKey: clerk.keys.publishableKey,
             jwtKey: clerk.signer.publicKeyPem,
             apiUrl: clerk.clerkApi.url,
+            maxTokenAgeSeconds: null,
           },
         },
       });

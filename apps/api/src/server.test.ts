@@ -31,6 +31,7 @@ const BLANK_ENV = Object.fromEntries(
     'CLERK_PUBLISHABLE_KEY',
     'CLERK_JWT_KEY',
     'CLERK_API_URL',
+    'CLERK_MAX_TOKEN_AGE_SECONDS',
     'WEB_ORIGIN',
     'USER_DELETE_MODE',
     'DEFAULT_ROLE',

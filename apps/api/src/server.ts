@@ -3,9 +3,10 @@
 // (built by build.ts, NODE_ENV defaulting to production) for `pnpm start:api`.
 import { createDatabase } from '@usersync/core/db';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.ts';
+import { buildApp, SERVER_TIMEOUTS } from './app.ts';
 import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
 import { loggerOptions } from './logger.ts';
+import { limitOutboundHttp } from './outbound-http.ts';
 import { checkWebBuild } from './plugins/web-app.plugin.ts';
 import { pendingMigrations, runMigrations } from './run-migrations.ts';
 
@@ -42,7 +43,8 @@ try {
   console.error(`usersync API: cannot open the database: ${(error as Error).message}`);
   process.exit(1);
 }
-const app = await buildApp({ config, db: database.db, logger });
+limitOutboundHttp(config.clerkTimeoutMs);
+const app = await buildApp({ config, db: database.db, logger, timeouts: SERVER_TIMEOUTS });
 const log = app.log;
 
 if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');

@@ -46,6 +46,7 @@ export function testConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig> =
       publishableKey: clerk.keys.publishableKey,
       jwtKey: clerk.signer.publicKeyPem,
       apiUrl: clerk.clerkApi.url,
+      maxTokenAgeSeconds: null,
     },
     webOrigins: [WEB_ORIGIN],
     sync: { deleteMode: 'soft', defaultRole: 'member' },

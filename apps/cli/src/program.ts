@@ -17,7 +17,8 @@ Exit codes:
   0    ok
   1    failure (database or Clerk unreachable, migration failed, API answered non-2xx)
   2    usage error (bad arguments or options, missing configuration)
-  3    refused by a safety guard (reconcile: most database users unknown to Clerk); nothing written
+  3    refused by a safety guard (reconcile: most database users unknown to Clerk; a destructive
+       command not confirmed: answer yes, or add --yes without a terminal); nothing written
   4    not found (user, webhook delivery)
   130  interrupted (Ctrl-C); committed work stays, re-running is safe`;
 
@@ -56,7 +57,8 @@ Configuration (environment or .env at the repository root):
     .summary('migrate the database (--status, --down)')
     .description('Migrate the database to the latest schema (exits 1 when a migration fails)')
     .option('--status', 'list applied and pending migrations, change nothing')
-    .option('--down', 'revert the newest applied migration')
+    .option('--down', 'revert the newest applied migration (drops its tables: asks first)')
+    .option('--yes', 'do not ask before --down (needed without a terminal)')
     .addOption(json().implies({ status: true }).hideHelp())
     .action(run((options) => migrateCommand(ctx, options)));
 
@@ -84,6 +86,7 @@ Configuration (environment or .env at the repository root):
     .option('--file <path>', 'JSON file holding a Clerk user (UserJSON) or a whole event to send instead')
     .option('--svix-id <id>', 'svix-id header (default: a new msg_…; reuse one to test de-duplication)')
     .option('--verbose', 'print the body sent (on stderr)')
+    .option('--allow-remote', 'send to a --url that is not this machine (refused otherwise)')
     .addOption(json())
     .addHelpText(
       'after',
@@ -105,7 +108,8 @@ Configuration (environment or .env at the repository root):
       'Delete recorded deliveries older than --older-than days from webhook_events (retention); keeps invalid and failed ones unless --include-problems',
     )
     .option('--older-than <days>', 'age in days, at least 1', parseWholeNumber, 30)
-    .option('--include-problems', 'also delete invalid and failed deliveries')
+    .option('--include-problems', 'also delete invalid and failed deliveries (asks first)')
+    .option('--yes', 'do not ask before --include-problems (needed without a terminal)')
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .addOption(json())
     .action(run((options) => webhookPruneCommand(ctx, options)));
@@ -120,6 +124,7 @@ Configuration (environment or .env at the repository root):
     .option('--apply', 'write the differences (create, update, reactivate)')
     .option('--deactivate-missing', 'with --apply: mark active users that Clerk does not have as inactive')
     .option('--force', 'with --apply: go ahead even when most database users are unknown to Clerk')
+    .option('--yes', 'do not ask before --apply --deactivate-missing --force (needed without a terminal)')
     .addOption(json())
     .addHelpText(
       'after',

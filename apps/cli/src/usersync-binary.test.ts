@@ -131,6 +131,12 @@ describe('usersync binary: help, usage and configuration errors', () => {
       const after = await runBinary(['migrate', '--status'], env);
       expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);
       expect(after.stdout).toContain('Up to date.');
+      // stdin is not a terminal here: --down (drops every table) is refused unless --yes.
+      const down = await runBinary(['migrate', '--down'], env);
+      expect(down).toMatchObject({ code: EXIT.refused, stderr: expect.stringContaining('Add --yes') });
+      expect((await runBinary(['migrate', '--status'], env)).stdout).toContain('Up to date.');
+      const confirmed = await runBinary(['migrate', '--down', '--yes'], env);
+      expect(confirmed).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining('Reverted') });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

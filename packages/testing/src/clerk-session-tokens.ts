@@ -3,6 +3,8 @@ import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 export interface ClerkSessionSigner {
   /** PEM public key: what CLERK_JWT_KEY holds, so tokens verify with no network call. */
   publicKeyPem: string;
+  /** The same key as a JWK with its `kid`: what Clerk's `GET /v1/jwks` lists (verification without CLERK_JWT_KEY). */
+  publicJwk: Record<string, unknown>;
   /** Signs an RS256 session token shaped like Clerk's (sub, sid, azp, iat, nbf, exp). */
   sign(claims: {
     userId: string;
@@ -19,6 +21,7 @@ export function createClerkSessionSigner(): ClerkSessionSigner {
   const kid = `ins_${randomBytes(8).toString('hex')}`;
   return {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
     sign({ userId, azp, expiresInSeconds = 60, issuedAt, extra }) {
       const iat = issuedAt ?? Math.floor(Date.now() / 1000);
       const header = { alg: 'RS256', typ: 'JWT', kid };

@@ -23,6 +23,8 @@ export interface FakeClerkBackendApi {
   /** Base URL to give `createClerkClient({ apiUrl })` / CLERK_API_URL. */
   url: string;
   users: Map<string, Record<string, unknown>>;
+  /** Keys `GET /v1/jwks` lists (e.g. a session signer's `publicJwk`); empty by default. */
+  jwks: Record<string, unknown>[];
   /** Requests received, by `METHOD path` without query (e.g. `GET /v1/users/user_1`). */
   requests: string[];
   setFault(fault: FakeClerkBackendApiOptions['fault']): void;
@@ -31,7 +33,9 @@ export interface FakeClerkBackendApi {
 
 /**
  * A local HTTP server that answers the Clerk Backend API calls usersync makes, with Clerk's shapes:
- * `GET /v1/users/{id}`, `GET /v1/users?limit&offset`, `GET /v1/users/count`. Errors use Clerk's
+ * `GET /v1/users/{id}`, `GET /v1/users?limit&offset`, `GET /v1/users/count`, `GET /v1/jwks`. Every
+ * request is counted in `requests`, also those it does not serve (e.g. `POST /v1/api_keys/verify`, which
+ * the API must never send). Errors use Clerk's
  * `{ errors: [...], clerk_trace_id }` body; 429s carry `Retry-After`.
  */
 export async function startFakeClerkBackendApi(
@@ -39,6 +43,7 @@ export async function startFakeClerkBackendApi(
 ): Promise<FakeClerkBackendApi> {
   const users = new Map<string, Record<string, unknown>>();
   const requests: string[] = [];
+  const jwks: Record<string, unknown>[] = [];
   let fault = options.fault;
   let count = 0;
 
@@ -70,6 +75,7 @@ export async function startFakeClerkBackendApi(
     if (method !== 'GET')
       return sendError(res, 405, 'method_not_allowed', 'only GET is served by this stand-in');
 
+    if (path === '/v1/jwks') return sendJson(res, 200, { keys: jwks });
     if (path === '/v1/users/count') {
       return sendJson(res, 200, { object: 'total_count', total_count: users.size });
     }
@@ -96,6 +102,7 @@ export async function startFakeClerkBackendApi(
   return {
     url: `http://127.0.0.1:${port}`,
     users,
+    jwks,
     requests,
     setFault(next) {
       fault = next;

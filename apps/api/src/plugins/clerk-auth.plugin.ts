@@ -1,3 +1,4 @@
+import { isMachineToken } from '@clerk/backend/internal';
 import { type ClerkFastifyOptions, clerkPlugin, getAuth } from '@clerk/fastify';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -19,20 +20,39 @@ export interface ClerkAuthOptions {
 
 const unauthenticated = (message: string) => new ApiError(401, message, { code: 'unauthenticated' });
 
+/** Clerk session tokens are a few hundred bytes to ~4 KB (cookie-sized); anything far larger is not one. */
+export const MAX_SESSION_TOKEN_LENGTH = 8192;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Clerk user ids are short (`user_` + 27 characters); the users table caps clerk_id at 255. */
+const MAX_CLERK_USER_ID_LENGTH = 255;
+
+/**
+ * The bearer token when it can be a Clerk session token, else null. Checked before any verification:
+ * Clerk's SDK verifies API keys (`ak_`), M2M tokens (`mt_`) and OAuth tokens (`oat_`, `at+jwt`) by calling
+ * Clerk's Backend API with our secret key, so they must never reach it (docs/decisions/050).
+ */
+export function sessionTokenFromHeader(authorization: string | undefined): string | null {
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
+  const token = match?.[1];
+  if (!token || token.length > MAX_SESSION_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
+  return isMachineToken(token) ? null : token;
+}
+
 /**
  * Requires a valid Clerk session token (`Authorization: Bearer`) on every route of the scope it is
  * registered in (the /api/v1 routes only: see docs/decisions/012). Verification is @clerk/fastify's,
- * offline when CLERK_JWT_KEY is set.
+ * offline when CLERK_JWT_KEY is set. Session tokens only (docs/decisions/050); a caller whose IP has used
+ * up its failed-authentication budget is refused before any verification work.
  */
 export default fp<ClerkAuthOptions>(
   async (fastify, { clerk, authorizedParties }) => {
     fastify.decorateRequest('clerkUserId', '');
     // Failed authentications count against the caller's IP (a token-guessing client is limited too).
-    const checkRateLimit = fastify.hasDecorator('createRateLimit') ? fastify.createRateLimit() : null;
-    async function rejectUnauthenticated(request: FastifyRequest, message: string): Promise<never> {
-      const limit = await checkRateLimit?.(request);
+    const failedAuthentications = fastify.hasDecorator('createRateLimit') ? fastify.createRateLimit() : null;
+    async function rejectUnauthenticated(request: FastifyRequest, error: ApiError): Promise<never> {
+      const limit = await failedAuthentications?.(request);
       if (limit && !limit.isAllowed && limit.isExceeded) throw tooManyRequests(limit.ttlInSeconds);
-      throw unauthenticated(message);
+      throw error;
     }
     const missing = [
       ...(clerk.secretKey ? [] : ['CLERK_SECRET_KEY']),
@@ -45,13 +65,25 @@ export default fp<ClerkAuthOptions>(
       return;
     }
 
-    // This API takes tokens from the Authorization header only. Answering a request without one here
-    // also keeps Clerk's SDK from answering a page-load GET with a 307 to its handshake.
+    // Before any authentication work: an IP over its failed-authentication budget is refused here, and
+    // anything that is not a session token is refused without I/O. This API takes tokens from the
+    // Authorization header only; answering here also keeps Clerk's SDK from answering a page-load GET
+    // with a 307 to its handshake.
     fastify.addHook('onRequest', async (request) => {
-      if (!/^Bearer [^\s]+$/i.test(request.headers.authorization ?? '')) {
+      const budget = await failedAuthentications?.(request, { increment: false });
+      if (budget && !budget.isAllowed && budget.remaining === 0) throw tooManyRequests(budget.ttlInSeconds);
+      if (!request.headers.authorization) {
         await rejectUnauthenticated(
           request,
-          'Sign in required: send Authorization: Bearer <Clerk session token>',
+          unauthenticated('Sign in required: send Authorization: Bearer <Clerk session token>'),
+        );
+      }
+      if (!sessionTokenFromHeader(request.headers.authorization)) {
+        await rejectUnauthenticated(
+          request,
+          unauthenticated(
+            'Only Clerk session tokens are accepted: send Authorization: Bearer <session token>',
+          ),
         );
       }
     });
@@ -72,21 +104,42 @@ export default fp<ClerkAuthOptions>(
     await fastify.register(clerkPlugin, options);
 
     fastify.addHook('onRequest', async (request) => {
-      const auth = getAuth(request);
+      // Session tokens only, whatever the plugin verified (it accepts every token type).
+      const auth = getAuth(request, { acceptsToken: 'session_token' });
       if (auth.userId) {
+        const problem = tokenProblem(auth.userId, auth.sessionClaims?.iat, clerk.maxTokenAgeSeconds);
+        if (problem) await rejectUnauthenticated(request, unauthenticated(problem));
         request.clerkUserId = auth.userId;
         return;
       }
       const reason = (auth.debug?.() as { reason?: string } | undefined)?.reason;
-      // Clerk's key endpoint unreachable (no CLERK_JWT_KEY): our outage, not the caller's fault.
+      // Clerk's key endpoint unreachable (no CLERK_JWT_KEY): our outage, not the caller's fault. Counted
+      // all the same: each such request made Clerk's SDK try the network.
       if (reason === 'jwk-remote-failed-to-load') {
-        throw serviceUnavailable('Could not verify the session token right now', 5, 'clerk_unavailable');
+        await rejectUnauthenticated(
+          request,
+          serviceUnavailable('Could not verify the session token right now', 5, 'clerk_unavailable'),
+        );
       }
       await rejectUnauthenticated(
         request,
-        reason === 'token-expired' ? 'Session token expired' : 'Invalid or expired session token',
+        unauthenticated(
+          reason === 'token-expired' ? 'Session token expired' : 'Invalid or expired session token',
+        ),
       );
     });
   },
   { name: 'clerk-auth', fastify: '5.x' },
 );
+
+/**
+ * What Clerk's verification leaves to us: a `sub` we can store, and (when CLERK_MAX_TOKEN_AGE_SECONDS is
+ * set) a token issued recently. Clerk issues session tokens for 60 s; a long-lived one was minted elsewhere.
+ */
+function tokenProblem(userId: string, issuedAt: unknown, maxAgeSeconds: number | null): string | null {
+  if (userId.length > MAX_CLERK_USER_ID_LENGTH) return 'Invalid session token: subject too long';
+  if (maxAgeSeconds === null) return null;
+  if (typeof issuedAt !== 'number') return 'Invalid session token: no issued-at time (iat)';
+  if (Date.now() / 1000 - issuedAt > maxAgeSeconds) return 'Session token too old: sign in again';
+  return null;
+}

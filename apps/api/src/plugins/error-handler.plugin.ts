@@ -1,5 +1,5 @@
 import { isDatabaseUnavailableError } from '@usersync/core/db';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../lib/api-error.ts';
 
@@ -20,6 +20,14 @@ export default fp(
       const fastifyError = error as FastifyError;
       if (fastifyError.validation) {
         return reply.code(400).send({ error: describeValidation(fastifyError), code: 'invalid_request' });
+      }
+      // Checked before the database: a client that drops mid-upload raises ECONNRESET/"aborted" from the
+      // request stream, which is the client's doing, not a database outage (the route is public).
+      if (isRequestStreamError(error, request)) {
+        request.log.info({ code: (error as { code?: unknown }).code }, 'request aborted by the client');
+        return reply
+          .code(400)
+          .send({ error: 'The request body was not received completely', code: 'request_aborted' });
       }
       if (isDatabaseUnavailableError(error)) {
         request.log.error({ err: error }, 'database unavailable');
@@ -49,4 +57,17 @@ function describeValidation(error: FastifyError): string {
     return `Unknown field "${extra}": only app-owned fields can be changed here`;
   }
   return `Invalid request: ${error.message}`;
+}
+
+/** An error from reading the request itself: the body had not fully arrived when the stream failed. */
+function isRequestStreamError(error: Error, request: FastifyRequest): boolean {
+  if (request.raw.complete) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    request.raw.destroyed ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNABORTED' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    error.message === 'aborted'
+  );
 }

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
 import { frontendApiHostFromPublishableKey } from '../config.ts';
+import { ApiError } from '../lib/api-error.ts';
 
 export interface SecurityOptions {
   webOrigins: string[];
@@ -16,6 +17,17 @@ export interface SecurityOptions {
  */
 export default fp<SecurityOptions>(
   async (fastify, { webOrigins, publishableKey }) => {
+    // @fastify/cors answers these in plain text; ours come first, in the { error, code } shape.
+    fastify.addHook('onRequest', async (request) => {
+      if (
+        request.method === 'OPTIONS' &&
+        (!request.headers.origin || !request.headers['access-control-request-method'])
+      ) {
+        throw new ApiError(400, 'Invalid preflight request: send Origin and Access-Control-Request-Method', {
+          code: 'invalid_preflight',
+        });
+      }
+    });
     await fastify.register(cors, {
       origin: webOrigins.length > 0 ? webOrigins : false,
       methods: ['GET', 'POST', 'PATCH'],

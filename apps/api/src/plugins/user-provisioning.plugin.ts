@@ -63,6 +63,20 @@ export default fp<UserProvisioningOptions>(
         throw clerkFailure(error, clerkUserId, log);
       }
       if (!raw) throw serviceUnavailable('Clerk returned no user data; try again', 5, 'clerk_unavailable');
+      // Defence in depth: write only the user the session is about, whatever the Backend API answered.
+      const answeredId = (raw as { id?: unknown }).id;
+      if (answeredId !== clerkUserId) {
+        log.error(
+          {
+            clerkUserId,
+            answeredId: typeof answeredId === 'string' ? answeredId.slice(0, 64) : typeof answeredId,
+          },
+          'Clerk returned another user than the one asked for',
+        );
+        throw new ApiError(502, 'Clerk returned another user than the one asked for', {
+          code: 'clerk_user_mismatch',
+        });
+      }
       let outcome: Awaited<ReturnType<typeof syncUserFromClerk>>['outcome'];
       try {
         ({ outcome } = await syncUserFromClerk(db, raw, options.sync));

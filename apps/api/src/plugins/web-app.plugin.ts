@@ -57,6 +57,8 @@ export default fp<WebAppOptions>(
         root: webDistDir,
         wildcard: true,
         index: 'index.html',
+        // Source maps (with the sources) are for our error tracker, not for every visitor.
+        allowedPath: (path) => !path.endsWith('.map'),
         setHeaders(reply, path) {
           // Vite fingerprints everything under assets/; index.html must be revalidated to pick them up.
           reply.header(

@@ -109,12 +109,15 @@ describeEachDatabase('POST /api/webhooks/clerk', (use) => {
       ['text/plain'],
       ['application/octet-stream'],
       ['application/x-www-form-urlencoded'],
+      // Not valid media types: Fastify alone answers these 415.
+      ['application/json, text/plain'],
+      [''],
       [null],
     ])('accepts content-type %s', async (contentType) => {
       const user = sampleClerkUser();
       const body = JSON.stringify(sampleClerkEvent('user.created', user));
       const headers: Record<string, string> = { ...signSvixDelivery(clerk.webhookSecret, body) };
-      if (contentType) headers['content-type'] = contentType;
+      if (contentType !== null) headers['content-type'] = contentType;
       const response = await app.inject({
         method: 'POST',
         url: '/api/webhooks/clerk',
@@ -125,6 +128,49 @@ describeEachDatabase('POST /api/webhooks/clerk', (use) => {
       expect(response.json()).toEqual({ status: 'applied' });
       expect(await findUserByClerkId(use().db, user.id as string)).not.toBeNull();
     });
+  });
+
+  it('refuses bytes that are not UTF-8, also when signed over their decoded text', async () => {
+    // standardwebhooks signs a Buffer's UTF-8 decoding: 0xff becomes U+FFFD, a different byte sequence.
+    const user = sampleClerkUser({ firstName: 'PLACEHOLDER' });
+    const [head, tail] = JSON.stringify(sampleClerkEvent('user.created', user)).split('PLACEHOLDER');
+    const bytes = Buffer.concat([
+      Buffer.from(head as string),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(tail as string),
+    ]);
+    for (const signedOver of [bytes.toString('utf8'), bytes.toString('latin1')]) {
+      const svixId = `msg_not_utf8_${signedOver.length}_${Math.random().toString(36).slice(2)}`;
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/webhooks/clerk',
+        headers: {
+          'content-type': 'application/json',
+          ...signSvixDelivery(clerk.webhookSecret, signedOver, { svixId }),
+        },
+        payload: bytes,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_encoding' });
+      expect(await findWebhookEvent(use().db, svixId)).toBeNull();
+    }
+    expect(await findUserByClerkId(use().db, user.id as string)).toBeNull();
+  });
+
+  it('logs neither body content nor more than a bounded part of any field', async () => {
+    const from = logs.length;
+    const hugeType = `user.${'t'.repeat(900_000)}`;
+    await deliver(app, clerk, JSON.stringify({ type: hugeType, data: { id: 'user_1' } }), {
+      svixId: 'msg_huge_type',
+    });
+    await deliver(app, clerk, '{"type":"user.created","data":{"first_name": SECRETFRAGMENT}}', {
+      svixId: 'msg_fragment',
+    });
+    const written = logs.slice(from);
+    expect(written.length).toBeGreaterThan(0);
+    for (const line of written) expect(line.length, line.slice(0, 200)).toBeLessThan(4_000);
+    expect(written.join('\n')).not.toContain('SECRETFRAGMENT');
+    expect((await findWebhookEvent(use().db, 'msg_fragment'))?.error).not.toContain('SECRETFRAGMENT');
   });
 
   it('answers a verified but unusable payload with 422, records it, and tries a redelivery again', async () => {
@@ -166,6 +212,29 @@ describeEachDatabase('POST /api/webhooks/clerk', (use) => {
     [
       'a NUL in a name',
       JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ firstName: 'a\u0000b' }))),
+    ],
+    // Integers past the JavaScript Date range (8.64e15 ms) became "0NaN-NaN…" timestamps and a 500.
+    ...(['created_at', 'updated_at', 'last_sign_in_at'] as const).map((field) => [
+      `${field} beyond the Date range`,
+      JSON.stringify(
+        sampleClerkEvent('user.created', { ...sampleClerkUser(), [field]: 9_000_000_000_000_000 }),
+      ),
+    ]),
+    [
+      'a user.deleted envelope timestamp beyond the Date range',
+      JSON.stringify({
+        ...sampleClerkEvent('user.deleted', sampleClerkUser()),
+        timestamp: 9_000_000_000_000_000,
+      }),
+    ],
+    // A 3,000-character id overflowed the btree of user_tombstones_pkey: a 500.
+    [
+      'a user.deleted id of 3,000 characters',
+      JSON.stringify({ type: 'user.deleted', data: { id: `user_${'x'.repeat(3000)}`, deleted: true } }),
+    ],
+    [
+      'an event type of 1,000 characters',
+      JSON.stringify({ type: `user.${'x'.repeat(995)}`, data: { id: 'user_1' } }),
     ],
   ])(
     'answers a verified delivery with %s with 422, recorded as invalid, users untouched',

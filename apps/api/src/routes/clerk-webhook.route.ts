@@ -35,6 +35,11 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
     (_request, body, done) => done(null, body),
   );
+  // Any content type, even one Fastify cannot parse (`application/json, text/plain`, empty): the
+  // signature decides, not the label. Seen by the parser step only; the header itself is not used.
+  fastify.addHook('onRequest', async (request) => {
+    request.headers = { 'content-type': 'application/octet-stream' };
+  });
 
   fastify.post(
     '/clerk',
@@ -68,7 +73,10 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       if (!svixId || !svixTimestamp || !svixSignature) {
         throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
       }
-      const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+      const raw = exactText(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+      if (raw === null) {
+        throw new ApiError(400, 'Webhook body is not UTF-8', { code: 'invalid_encoding' });
+      }
 
       try {
         webhook.verify(raw, {
@@ -98,7 +106,9 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
         throw error;
       }
 
-      const { status, type, clerkUserId, reason } = result;
+      const { status, type, clerkUserId } = result;
+      // Core caps what it reads (type, ids); the reason lists one line per problem, so cap it here too.
+      const reason = result.reason === undefined ? undefined : capText(result.reason, 500);
       request.log.info({ svixId, type, clerkUserId, outcome: status, reason }, 'clerk webhook delivery');
       if (status === 'invalid') {
         // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.
@@ -110,6 +120,25 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
     },
   );
 };
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as text only when that text encodes back to exactly these bytes (strict UTF-8, BOM kept).
+ * svix (through standardwebhooks) signs a Buffer's UTF-8 decoding, which maps different invalid byte
+ * sequences to the same U+FFFD text; refusing what is not UTF-8 makes its check one over the bytes received.
+ */
+function exactText(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function capText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;

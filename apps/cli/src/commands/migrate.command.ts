@@ -1,10 +1,12 @@
 import { migrateDown, migrateToLatest, migrationStatus } from '@usersync/core/migrations';
-import type { CommandContext } from '../command-context.ts';
+import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 
 export interface MigrateOptions {
   status?: boolean;
   down?: boolean;
+  /** Revert without asking (--down destroys data). */
+  yes?: boolean;
   json?: boolean;
 }
 
@@ -28,6 +30,14 @@ export async function migrateCommand(ctx: CommandContext, options: MigrateOption
     return EXIT.ok;
   }
   if (options.down) {
+    const newest = (await migrationStatus(db)).filter((m) => m.appliedAt).at(-1);
+    if (newest) {
+      await confirmDestructive(
+        ctx,
+        `Reverting migration ${newest.name} on ${description} drops what it created, tables and their rows included`,
+        options.yes,
+      );
+    }
     const reverted = await migrateDown(db);
     ctx.io.out(
       reverted.length === 0

@@ -6,6 +6,7 @@ import { describeEachDatabase } from '@usersync/core/testing';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
+import { runCli } from '../program.ts';
 import { addClerkUsers, testContext } from '../testing/cli-test-helpers.ts';
 import { reconcileCommand } from './reconcile.command.ts';
 
@@ -278,6 +279,22 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
         .orderBy('clerk_id')
         .execute();
       expect(after).toEqual(before);
+      // Overriding the guard while deactivating is the one combination that can deactivate everyone:
+      // refused unattended (before Clerk or the database is read) unless --yes.
+      const forced = testContext(db, { clerkSecretKey: keys.secretKey, clerkApiUrl: other.url });
+      const requestsBefore = other.requests.length;
+      await expect(runCli(['reconcile', '--apply', '--deactivate-missing', '--force'], forced)).resolves.toBe(
+        EXIT.refused,
+      );
+      expect(forced.io.stderr()).toMatch(/deactivates every active user .* Add --yes/);
+      expect(other.requests.length).toBe(requestsBefore);
+      expect(
+        await db
+          .selectFrom('users')
+          .select(['clerk_id', 'updated_at', 'is_active'])
+          .orderBy('clerk_id')
+          .execute(),
+      ).toEqual(before);
     } finally {
       await other.close();
     }

@@ -1,7 +1,7 @@
 import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
 import { reconcileUsers } from '@usersync/core/reconcile';
 import { clerkBackendUserSource, type RetryPolicy } from '../clerk/clerk-backend-user-source.ts';
-import { type CommandContext, syncOptions } from '../command-context.ts';
+import { type CommandContext, confirmDestructive, syncOptions } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
@@ -10,6 +10,8 @@ export interface ReconcileCommandOptions {
   apply?: boolean;
   deactivateMissing?: boolean;
   force?: boolean;
+  /** --apply --deactivate-missing --force without asking. */
+  yes?: boolean;
   json?: boolean;
   /** Tests: a shorter retry policy. */
   retry?: Partial<RetryPolicy>;
@@ -32,6 +34,13 @@ export async function reconcileCommand(
   ctx: CommandContext,
   options: ReconcileCommandOptions,
 ): Promise<{ exitCode: ExitCode; report: ReconcileReport }> {
+  if (options.apply && options.deactivateMissing && options.force) {
+    await confirmDestructive(
+      ctx,
+      'reconcile --apply --deactivate-missing --force deactivates every active user this Clerk instance does not list, even when most of them are missing (a CLERK_SECRET_KEY for another instance looks like that)',
+      options.yes,
+    );
+  }
   const progress = createProgressReporter(ctx.io);
   let retries = 0;
   const source =

@@ -7,7 +7,7 @@ import { findUserByClerkId } from '@usersync/core/users';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { captureIo, testContext } from '../testing/cli-test-helpers.ts';
 
 describeEachDatabase('usersync invite and users', (use) => {
   it('invite pre-provisions a role that the first sync of that verified email claims', async () => {
@@ -150,8 +150,23 @@ describe('usersync migrate (in-process, fresh embedded database)', () => {
       expect(JSON.parse(status.io.stdout()).migrations).toEqual([
         { name: '2026_11_21_0001_initial', appliedAt: expect.any(String) },
       ]);
+      // Destructive: refused without a terminal to ask on, asked otherwise, --yes skips the question.
+      const unattended = ctx();
+      expect(await runCli(['migrate', '--down'], unattended)).toBe(EXIT.refused);
+      expect(unattended.io.stderr()).toMatch(/drops .* Add --yes/);
+      const declined = testContext(handle.db, {}, captureIo([false]));
+      expect(await runCli(['migrate', '--down'], declined)).toBe(EXIT.refused);
+      expect(declined.io.questions()).toEqual([expect.stringContaining('2026_11_21_0001_initial')]);
+      expect(declined.io.stderr()).toContain('Cancelled: nothing was changed');
+      const stillThere = ctx();
+      await runCli(['migrate', '--status'], stillThere);
+      expect(stillThere.io.stdout()).toContain('Up to date.');
+      const accepted = testContext(handle.db, {}, captureIo([true]));
+      expect(await runCli(['migrate', '--down'], accepted)).toBe(EXIT.ok);
+      expect(accepted.io.stdout()).toContain('Reverted 2026_11_21_0001_initial');
+      await runCli(['migrate'], ctx());
       const down = ctx();
-      expect(await runCli(['migrate', '--down'], down)).toBe(EXIT.ok);
+      expect(await runCli(['migrate', '--down', '--yes'], down)).toBe(EXIT.ok);
       expect(down.io.stdout()).toContain('Reverted 2026_11_21_0001_initial');
       const again = ctx();
       await runCli(['migrate', '--status'], again);

@@ -2,7 +2,7 @@ import { describeEachDatabase } from '@usersync/core/testing';
 import { expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { captureIo, testContext } from '../testing/cli-test-helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -42,6 +42,25 @@ describeEachDatabase('usersync webhook prune', (use) => {
     expect(JSON.parse(json.io.stdout())).toMatchObject({ dryRun: false, count: 2 });
     const left = await db.selectFrom('webhook_events').select('svix_id').orderBy('svix_id').execute();
     expect(left.map((r) => r.svix_id)).toEqual(['msg_c', 'msg_d']);
+
+    // --include-problems deletes the only record of what went wrong: asked first, refused unattended.
+    const unattended = testContext(db);
+    expect(await runCli(['webhook', 'prune', '--older-than', '30', '--include-problems'], unattended)).toBe(
+      EXIT.refused,
+    );
+    expect(unattended.io.stderr()).toMatch(/Deleting 1 deliveries .* Add --yes/);
+    const declined = testContext(db, {}, captureIo([false]));
+    expect(await runCli(['webhook', 'prune', '--older-than', '30', '--include-problems'], declined)).toBe(
+      EXIT.refused,
+    );
+    const kept = await db.selectFrom('webhook_events').select('svix_id').orderBy('svix_id').execute();
+    expect(kept.map((r) => r.svix_id)).toEqual(['msg_c', 'msg_d']);
+    const confirmed = testContext(db);
+    expect(
+      await runCli(['webhook', 'prune', '--older-than', '30', '--include-problems', '--yes'], confirmed),
+    ).toBe(EXIT.ok);
+    const rest = await db.selectFrom('webhook_events').select('svix_id').orderBy('svix_id').execute();
+    expect(rest.map((r) => r.svix_id)).toEqual(['msg_d']);
 
     const tooShort = testContext(db);
     expect(await runCli(['webhook', 'prune', '--older-than', '0'], tooShort)).toBe(EXIT.usage);

@@ -1,5 +1,5 @@
 import { pruneWebhookEvents } from '@usersync/core/webhook-events';
-import type { CommandContext } from '../command-context.ts';
+import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
 const DAY_MS = 86_400_000;
@@ -11,11 +11,26 @@ const DAY_MS = 86_400_000;
  */
 export async function webhookPruneCommand(
   ctx: CommandContext,
-  options: { olderThan: number; includeProblems?: boolean; dryRun?: boolean; json?: boolean },
+  options: {
+    olderThan: number;
+    includeProblems?: boolean;
+    dryRun?: boolean;
+    /** --include-problems without asking. */
+    yes?: boolean;
+    json?: boolean;
+  },
 ): Promise<ExitCode> {
   if (options.olderThan < 1) throw new CliError('--older-than must be at least 1 day', EXIT.usage);
   const before = new Date(Date.now() - options.olderThan * DAY_MS);
   const { db } = await ctx.database();
+  if (options.includeProblems && !options.dryRun) {
+    const problems = await pruneWebhookEvents(db, { before, includeProblems: true, dryRun: true });
+    await confirmDestructive(
+      ctx,
+      `Deleting ${problems} deliveries recorded before ${before.toISOString()}, invalid and failed ones included (their payloads are the only record of what went wrong)`,
+      options.yes,
+    );
+  }
   const count = await pruneWebhookEvents(db, {
     before,
     includeProblems: options.includeProblems,

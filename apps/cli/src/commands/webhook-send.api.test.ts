@@ -25,6 +25,7 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
         publishableKey: keys.publishableKey,
         jwtKey: null,
         apiUrl: 'http://127.0.0.1:9',
+        maxTokenAgeSeconds: null,
       },
       webOrigins: [],
       sync: { deleteMode: 'soft', defaultRole: 'member' },

@@ -11,6 +11,7 @@ import type { CommandContext } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
 import { captureIo, testConfig } from '../testing/cli-test-helpers.ts';
+import { isLoopbackHost } from './webhook-send.command.ts';
 
 // What `webhook send` puts on the wire, checked with Svix's own verifier. The round trip through the
 // real API is in webhook-send.api.test.ts.
@@ -160,6 +161,43 @@ describe('usersync webhook send: signed like Svix', () => {
       type: 'user.updated',
       data: { id: 'user_fromfile' },
     });
+  });
+
+  it('refuses a --url that is not this machine unless --allow-remote is given', async () => {
+    // 0.0.0.0 reaches this machine's listener on Linux yet is not a loopback name: the refusal can be
+    // seen failing (a delivery arriving) without sending anything off the machine.
+    const unspecified = url.replace('127.0.0.1', '0.0.0.0');
+    const before = received.length;
+    const refused = context();
+    expect(await runCli(['webhook', 'send', 'user.created', '--url', unspecified], refused.ctx)).toBe(
+      EXIT.refused,
+    );
+    expect(refused.io.stderr()).toMatch(
+      /refusing to send a signed delivery to 0\.0\.0\.0:\d+.*--allow-remote/,
+    );
+    expect(received.length).toBe(before);
+    const allowed = context();
+    expect(
+      await runCli(['webhook', 'send', 'user.created', '--url', unspecified, '--allow-remote'], allowed.ctx),
+    ).toBe(EXIT.ok);
+    expect(received.length).toBe(before + 1);
+  });
+
+  it('knows which hosts are this machine', () => {
+    for (const host of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+    for (const host of [
+      '192.0.2.2',
+      '10.0.0.1',
+      '0.0.0.0',
+      'example.com',
+      'localhost.example.com',
+      '[::]',
+      '128.0.0.1',
+    ]) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
   });
 
   it('exits 1 when the API answers non-2xx, and when nothing listens', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
   clerkId,
@@ -27,7 +28,36 @@ export interface WebhookSendOptions {
   svixId?: string;
   /** Print the body sent. */
   verbose?: boolean;
+  /** Send to a host other than this machine (a signed delivery can be replayed there for 5 minutes). */
+  allowRemote?: boolean;
   json?: boolean;
+}
+
+/** localhost, 127.0.0.0/8 or ::1: this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1' || host.startsWith('::ffff:127.');
+}
+
+/** A test tool signs with the real secret: it posts to this machine only, unless told otherwise. */
+function checkTarget(url: string, allowRemote: boolean | undefined): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CliError(`--url ${url} is not a URL`, EXIT.usage);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new CliError(`--url must be http(s), not ${parsed.protocol}`, EXIT.usage);
+  }
+  if (!allowRemote && !isLoopbackHost(parsed.hostname)) {
+    throw new CliError(
+      `refusing to send a signed delivery to ${parsed.host}: it is not this machine, and whoever receives it can replay it to your API for 5 minutes. Pass --allow-remote if that is what you want.`,
+      EXIT.refused,
+    );
+  }
 }
 
 export function isUserEventType(value: string): value is UserEventType {
@@ -53,6 +83,8 @@ export async function webhookSendCommand(
       EXIT.usage,
     );
   }
+  const url = options.url ?? ctx.config.webhookUrl;
+  checkTarget(url, options.allowRemote);
   const { event, sent } = await buildEvent(ctx, type, options);
   const body = JSON.stringify(event);
   const svixId = options.svixId ?? `msg_${randomBytes(14).toString('base64url')}`;
@@ -66,7 +98,6 @@ export async function webhookSendCommand(
       EXIT.usage,
     );
   }
-  const url = options.url ?? ctx.config.webhookUrl;
   const userId = (event.data as { id?: unknown }).id;
   if (options.verbose) ctx.io.err(`body: ${body}`);
 

@@ -13,15 +13,31 @@ export const BIN = fileURLToPath(new URL('../../bin/usersync.js', import.meta.ur
 export interface CapturedIo extends CliIo {
   stdout(): string;
   stderr(): string;
+  /** The confirmation questions asked so far. */
+  questions(): string[];
 }
 
-export function captureIo(): CapturedIo {
+/**
+ * Output captured in memory. Not interactive unless `answers` are given: then each confirmation
+ * question takes the next answer, and `questions()` lists what was asked.
+ */
+export function captureIo(answers?: boolean[]): CapturedIo {
   const out: string[] = [];
   const err: string[] = [];
+  const asked: string[] = [];
+  const pending = [...(answers ?? [])];
   return {
     out: (text) => void out.push(text),
     err: (text) => void err.push(text),
     isTTY: false,
+    interactive: answers !== undefined,
+    async confirm(question) {
+      asked.push(question);
+      const answer = pending.shift();
+      if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+      return answer;
+    },
+    questions: () => asked,
     stdout: () => out.join('\n'),
     stderr: () => err.join('\n'),
   };

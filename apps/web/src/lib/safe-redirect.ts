@@ -1,7 +1,8 @@
 /**
  * Returns `raw` as a same-origin path (`/path?query#hash`) when it is one, else null. Only relative
  * paths are accepted: absolute URLs (`https://…`), protocol-relative (`//evil.com`), backslash tricks
- * (`/\evil.com`, which browsers treat as `//`), `javascript:` and control characters are all refused.
+ * (`/\evil.com`, which browsers treat as `//`), dot segments that resolve to `//` (`/.//evil.com`),
+ * `javascript:` and control characters are all refused.
  */
 export function safeRedirectPath(raw: string | null | undefined, origin: string): string | null {
   if (!raw || raw.length > 2048) return null;
@@ -16,6 +17,9 @@ export function safeRedirectPath(raw: string | null | undefined, origin: string)
     return null;
   }
   if (url.origin !== new URL(origin).origin) return null;
+  // Dot segments resolve away: `/.//evil.com`, `/..//evil.com`, `/%2e//evil.com` all become `//evil.com`,
+  // which is protocol-relative again once handed to the router or the browser.
+  if (url.pathname.startsWith('//')) return null;
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

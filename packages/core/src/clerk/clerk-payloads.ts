@@ -17,11 +17,25 @@ export const clerkPhoneNumberSchema = z.looseObject({
   verification,
 });
 
-const msTimestamp = z.number().int().nonnegative();
+/**
+ * Milliseconds since 1970 up to the end of year 9999. JavaScript Dates end at 8.64e15 ms (year 275760) and
+ * a larger integer becomes an Invalid Date that Postgres refuses; no Clerk timestamp is near either.
+ */
+export const MAX_MS_TIMESTAMP = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const msTimestamp = z.number().int().nonnegative().max(MAX_MS_TIMESTAMP);
+
+/**
+ * Clerk ids (`user_…`, `idn_…`) are ~32 characters; the users table and user_tombstones key on them with a
+ * 255-character cap, and a btree refuses much longer keys.
+ */
+export const MAX_CLERK_ID_LENGTH = 255;
+const clerkId = z.string().min(1).max(MAX_CLERK_ID_LENGTH);
+/** Event type names are short (`organizationMembership.created`); a long one is not Clerk's. */
+const MAX_EVENT_TYPE_LENGTH = 100;
 
 /** Clerk's `UserJSON` (webhook `data` and `GET /v1/users/{id}`): timestamps are milliseconds. */
 export const clerkUserSchema = z.looseObject({
-  id: z.string().min(1),
+  id: clerkId,
   object: z.literal('user').optional(),
   username: z.string().nullable().optional(),
   first_name: z.string().nullable().optional(),
@@ -41,17 +55,17 @@ export type ClerkUser = z.output<typeof clerkUserSchema>;
 
 /** `user.deleted` carries only `{ id, object, deleted }`. */
 export const clerkDeletedObjectSchema = z.looseObject({
-  id: z.string().min(1),
+  id: clerkId,
   object: z.string().optional(),
   deleted: z.boolean().optional(),
 });
 
 export const clerkWebhookEnvelopeSchema = z.looseObject({
-  type: z.string().min(1),
+  type: z.string().min(1).max(MAX_EVENT_TYPE_LENGTH),
   object: z.literal('event').optional(),
   data: z.record(z.string(), z.unknown()),
   timestamp: msTimestamp.optional(),
-  instance_id: z.string().optional(),
+  instance_id: z.string().max(MAX_CLERK_ID_LENGTH).optional(),
 });
 export type ClerkWebhookEnvelope = z.output<typeof clerkWebhookEnvelopeSchema>;
 

@@ -194,6 +194,20 @@ describeEachDatabase('applyClerkEvent', (use) => {
       JSON.stringify(sampleClerkEvent('user.created', sampleClerkUser({ firstName: 'a\u0000' }))),
     ],
     ['user.deleted without id', JSON.stringify({ type: 'user.deleted', data: { deleted: true } })],
+    // Past the JavaScript Date range (8.64e15 ms): an Invalid Date Postgres refuses, a 500 on every retry.
+    ...(['created_at', 'updated_at', 'last_sign_in_at'] as const).map((field) => [
+      `${field} beyond the Date range`,
+      JSON.stringify(sampleClerkEvent('user.created', { ...sampleClerkUser(), [field]: 9e15 })),
+    ]),
+    [
+      'a user.deleted timestamp beyond the Date range',
+      JSON.stringify({ ...sampleClerkEvent('user.deleted', sampleClerkUser()), timestamp: 9e15 }),
+    ],
+    // Longer than a btree index entry can be (user_tombstones_pkey).
+    [
+      'a user.deleted id of 3,000 characters',
+      JSON.stringify({ type: 'user.deleted', data: { id: `user_${'x'.repeat(3000)}` } }),
+    ],
   ])('records %s as invalid with the reason, writing no user', async (_label, body) => {
     const { db } = use();
     const svixId = `msg_${randomUUID()}`;
@@ -203,6 +217,15 @@ describeEachDatabase('applyClerkEvent', (use) => {
     expect(result.reason).toBeTruthy();
     expect(await countRows(db)).toEqual(before);
     expect(await findWebhookEvent(db, svixId)).toMatchObject({ status: 'invalid', error: result.reason });
+  });
+
+  it('keeps body content out of the reason it records for a body that is not JSON', async () => {
+    const result = await applyClerkEvent(use().db, {
+      svixId: `msg_${randomUUID()}`,
+      body: '{"type":"user.created","data":{"first_name": PRIVATE_TEXT}}',
+    });
+    expect(result).toMatchObject({ status: 'invalid', reason: expect.stringMatching(/^body is not JSON/) });
+    expect(result.reason).not.toContain('PRIVATE');
   });
 
   it('tries an invalid delivery again when it is redelivered', async () => {

@@ -4,6 +4,7 @@ import {
   clerkDeletedObjectSchema,
   clerkWebhookEnvelopeSchema,
   describeZodError,
+  MAX_CLERK_ID_LENGTH,
 } from '../clerk/clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
@@ -115,11 +116,11 @@ function parseDelivery(body: string): ParsedDelivery {
   try {
     json = JSON.parse(body);
   } catch (error) {
+    // The parser's message quotes the body; the reason is stored, logged and answered, so keep only where.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
     return {
-      json: undefined,
-      envelope: null,
-      clerkUserId: null,
-      problem: `body is not JSON: ${(error as Error).message}`,
+      ...unusable,
+      problem: position === undefined ? 'body is not JSON' : `body is not JSON (at position ${position})`,
     };
   }
   // Signed bodies can still be hostile. Keep the record, without a payload jsonb would refuse.
@@ -130,7 +131,7 @@ function parseDelivery(body: string): ParsedDelivery {
     return { json, envelope: null, clerkUserId: null, problem: describeZodError(envelope.error) };
   }
   const id = envelope.data.data.id;
-  const clerkUserId = typeof id === 'string' && id.length > 0 && id.length <= 255 ? id : null;
+  const clerkUserId = typeof id === 'string' && id.length > 0 && id.length <= MAX_CLERK_ID_LENGTH ? id : null;
   return { json, envelope: envelope.data, clerkUserId, problem: null };
 }
 

@@ -1,4 +1,9 @@
-import { type ClerkUser, clerkUserSchema, describeZodError } from '../clerk/clerk-payloads.ts';
+import {
+  type ClerkUser,
+  clerkUserSchema,
+  describeZodError,
+  MAX_CLERK_ID_LENGTH,
+} from '../clerk/clerk-payloads.ts';
 import { InvalidClerkUserError } from './errors.ts';
 import { storableJsonProblem, stringProblem } from './storable-json.ts';
 
@@ -21,7 +26,7 @@ export interface ClerkUserFields {
 
 // Same limits as the CHECK constraints in the initial migration; checked here to give a clear message.
 export const FIELD_LIMITS = {
-  clerk_id: 255,
+  clerk_id: MAX_CLERK_ID_LENGTH,
   email: 320,
   first_name: 256,
   last_name: 256,
