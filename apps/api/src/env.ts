@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_ROLES, parseEmailList, parseRoleList } from '@usersync/core/admin';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
+import {
+  type DatabaseConfig,
+  databaseConfigFromEnv,
+  resolveDataDir,
+  resolveRepoPath,
+} from '@usersync/core/db';
+import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
 import { parseDuration } from '@usersync/core/reconcile-runs';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -32,6 +38,8 @@ export interface EnvResult {
   notes: string[];
   /** Clerk variables not set: what the development warning block asks for. */
   missingClerk: string[];
+  /** The embedded database's folder (DATA_DIR resolved), also when DATABASE_URL is used. */
+  dataDir: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -40,7 +48,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** What each Clerk variable is for, in the words the warning block and the README use. */
 export const CLERK_VARIABLES = {
   CLERK_SECRET_KEY: 'sk_test_... from Clerk dashboard → API keys (session tokens, Backend API reads)',
-  CLERK_PUBLISHABLE_KEY: 'pk_test_... from Clerk dashboard → API keys',
+  CLERK_PUBLISHABLE_KEY: 'pk_test_... from Clerk dashboard → API keys (the web app reads this same variable)',
   CLERK_WEBHOOK_SIGNING_SECRET: 'whsec_... from Clerk dashboard → Webhooks → your endpoint → Signing Secret',
   CLERK_JWT_KEY:
     'PEM public key from Clerk dashboard → API keys → JWT public key (optional: no network call per token)',
@@ -204,6 +212,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
   const databaseUrl = read('DATABASE_URL');
   const repoRoot = findRepoRoot();
   const webDistDir = read('WEB_DIST_DIR');
+  const dataDir = resolveDataDir(read('DATA_DIR'));
 
   const missingClerk = (
     [
@@ -269,10 +278,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     mode,
     port: read('PORT') ?? 3000,
     host: read('HOST') ?? (production ? '0.0.0.0' : 'localhost'),
-    database: withPoolSize(
-      databaseConfigFromEnv(databaseUrl, resolveDataDir(read('DATA_DIR'))),
-      read('DATABASE_POOL_SIZE') ?? 20,
-    ),
+    database: withPoolSize(databaseConfigFromEnv(databaseUrl, dataDir), read('DATABASE_POOL_SIZE') ?? 20),
     logLevel: read('LOG_LEVEL') ?? 'info',
     migrateOnStart: read('MIGRATE_ON_START') ?? true,
     webhookSigningSecret,
@@ -281,8 +287,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     sync: { deleteMode: deleteMode ?? userDeleteMode ?? 'soft', defaultRole },
     access: { roles, adminEmails: read('ADMIN_EMAILS') ?? [] },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
+    // A relative path is relative to the repository root, as DATA_DIR is, wherever the API runs from.
     webDistDir: webDistDir
-      ? resolve(webDistDir)
+      ? resolveRepoPath(webDistDir)
       : production
         ? join(repoRoot ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
@@ -297,7 +304,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     },
     staleAfterMs: read('STALE_AFTER') ?? 60 * 60_000,
   };
-  return { config, problems, notes, missingClerk };
+  return { config, problems, notes, missingClerk, dataDir };
+}
+
+/**
+ * Development only: without CLERK_WEBHOOK_SIGNING_SECRET the webhook route uses a local secret kept
+ * beside the embedded database (made once), which `usersync webhook send` reads too. Returns the line
+ * to log, or null when nothing was done. Production and tests never get here with a made-up secret.
+ */
+export function applyDevWebhookSecret(result: EnvResult): string | null {
+  const { config } = result;
+  if (config.mode !== 'development' || config.webhookSigningSecret !== null) return null;
+  if (result.problems.some((p) => p.startsWith('CLERK_WEBHOOK_'))) return null;
+  const { secret, path, created } = ensureDevWebhookSecret(result.dataDir);
+  config.webhookSigningSecret = secret;
+  result.missingClerk = result.missingClerk.filter((name) => name !== 'CLERK_WEBHOOK_SIGNING_SECRET');
+  return (
+    `webhooks: using the local development signing secret in ${path}${created ? ' (created now)' : ''}; ` +
+    "`npm run usersync -- webhook send user.created` signs with it. Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk's own deliveries."
+  );
 }
 
 /** The development warning block: what is missing, where to get it, what works meanwhile. */

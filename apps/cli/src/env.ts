@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_ROLES, parseRoleList } from '@usersync/core/admin';
 import { resolveDataDir } from '@usersync/core/db';
+import { readDevWebhookSecret } from '@usersync/core/local-dev';
 import type { UserDeleteMode } from '@usersync/core/sync';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -15,7 +16,10 @@ export interface CliConfig {
   dataDir: string;
   clerkSecretKey: string | undefined;
   clerkApiUrl: string;
-  /** CLERK_WEBHOOK_SIGNING_SECRET, else CLERK_WEBHOOK_SECRET. */
+  /**
+   * CLERK_WEBHOOK_SIGNING_SECRET, else CLERK_WEBHOOK_SECRET, else the local development secret that
+   * `npm run dev`'s API made beside the embedded database (the API and this tool then agree).
+   */
   webhookSecret: string | undefined;
   /** Where `webhook send` posts by default. */
   webhookUrl: string;
@@ -74,12 +78,14 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
       EXIT.usage,
     );
   }
+  const dataDir = resolveDataDir(e.DATA_DIR);
   return {
     databaseUrl: e.DATABASE_URL,
-    dataDir: resolveDataDir(e.DATA_DIR),
+    dataDir,
     clerkSecretKey: e.CLERK_SECRET_KEY,
     clerkApiUrl: e.CLERK_API_URL,
-    webhookSecret: e.CLERK_WEBHOOK_SIGNING_SECRET ?? e.CLERK_WEBHOOK_SECRET,
+    webhookSecret:
+      e.CLERK_WEBHOOK_SIGNING_SECRET ?? e.CLERK_WEBHOOK_SECRET ?? readDevWebhookSecret(dataDir) ?? undefined,
     webhookUrl: `http://localhost:${e.PORT}/api/webhooks/clerk`,
     defaultRole: e.DEFAULT_ROLE,
     deleteMode: e.DELETE_MODE ?? e.USER_DELETE_MODE ?? 'soft',

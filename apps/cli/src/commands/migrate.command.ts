@@ -26,7 +26,7 @@ export async function migrateCommand(ctx: CommandContext, options: MigrateOption
       );
     }
     const pending = status.filter((m) => !m.appliedAt).length;
-    ctx.io.out(pending === 0 ? 'Up to date.' : `${pending} pending: run \`pnpm usersync migrate\`.`);
+    ctx.io.out(pending === 0 ? 'Up to date.' : `${pending} pending: run \`npm run db:migrate\`.`);
     return EXIT.ok;
   }
   if (options.down) {

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
@@ -44,7 +46,8 @@ export function captureIo(answers?: boolean[]): CapturedIo {
 export function testConfig(overrides: Partial<CliConfig> = {}): CliConfig {
   return {
     databaseUrl: undefined,
-    dataDir: '/nonexistent',
+    // Never opened by these tests; `webhook send` keeps the users it sent beside it.
+    dataDir: join(tmpdir(), `usersync-cli-test-${process.pid}`, 'pglite'),
     clerkSecretKey: undefined,
     clerkApiUrl: 'http://127.0.0.1:9',
     webhookSecret: undefined,
@@ -123,7 +126,8 @@ export function runBinary(
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         DATABASE_URL: '',
-        DATA_DIR: '',
+        // Never the repository's .data: no dev webhook secret from there, nothing written there.
+        DATA_DIR: join(tmpdir(), `usersync-cli-binary-${process.pid}`, 'pglite'),
         CLERK_SECRET_KEY: '',
         CLERK_API_URL: '',
         CLERK_WEBHOOK_SIGNING_SECRET: '',
