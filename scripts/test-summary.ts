@@ -2,13 +2,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['apps', 'packages', '.'];
+// Every workspace package: the folders of pnpm-workspace.yaml.
+const roots = ['apps', 'packages', 'examples', '.'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const lines: string[] = [];
 for (const root of roots) {
-  const dirs = root === '.' ? ['bench'] : existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
+  const dirs =
+    root === '.' ? ['bench', 'scripts'] : existsSync(root) ? readdirSync(root).map((d) => join(root, d)) : [];
   for (const dir of dirs) {
     const file = join(dir, '.vitest-report.json');
     if (!existsSync(file)) continue;

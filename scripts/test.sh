@@ -20,4 +20,4 @@ pnpm exec turbo run typecheck --output-logs=errors-only
 echo "== tests (real PostgreSQL + PGlite)"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-chromium.sh
-pnpm exec turbo run test --concurrency=1 --output-logs=full -- --reporter=default --reporter=json --outputFile.json=.vitest-report.json
+pnpm exec turbo run test --concurrency=1 --continue --output-logs=full -- --reporter=default --reporter=json --outputFile.json=.vitest-report.json

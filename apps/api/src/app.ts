@@ -2,7 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import type { Db, PoolStats } from '@usersync/core/db';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { AppConfig } from './config.ts';
 import { tooManyRequests } from './lib/api-error.ts';
 import { requestId } from './logger.ts';
@@ -75,7 +80,7 @@ export async function buildApp({
     ...timeouts,
     genReqId: requestId,
     // One line per request (below) instead of Fastify's two: half the log volume, same information.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A number (hops) is accepted at run time; the type leaves it out.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
@@ -174,7 +179,7 @@ export async function usersyncApp(
     { prefix: '/api/v1' },
   );
 
-  await app.register(webApp, { webDistDir: config.webDistDir });
+  await app.register(webApp, { webDistDir: config.webDistDir, webOrigins: config.webOrigins });
 }
 
 /**

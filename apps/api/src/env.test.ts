@@ -1,7 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRepoRoot } from '@usersync/core/repo-root';
 import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
 import { testWebhookSecret } from '@usersync/testing/svix';
 import { describe, expect, it } from 'vitest';
-import { describeMissingClerk, readEnv } from './env.ts';
+import { applyDevWebhookSecret, describeMissingClerk, readEnv } from './env.ts';
 
 const keys = testClerkKeys();
 const signer = createClerkSessionSigner();
@@ -238,6 +242,50 @@ describe('readEnv', () => {
     expect(readEnv({ USER_DELETE_MODE: 'hard', DELETE_MODE: 'hard' }).problems).toEqual([]);
     const { problems } = readEnv({ USER_DELETE_MODE: 'soft', DELETE_MODE: 'hard' });
     expect(problems).toEqual([expect.stringMatching(/^DELETE_MODE: differs from USER_DELETE_MODE/)]);
+  });
+
+  it('resolves a relative WEB_DIST_DIR against the repository root, as DATA_DIR, wherever the API runs', () => {
+    const root = findRepoRoot()!;
+    expect(process.cwd()).not.toBe(root); // vitest runs in apps/api, as `npm run dev` runs the API
+    const { config } = readEnv({
+      NODE_ENV: 'development',
+      WEB_DIST_DIR: 'apps/web/dist',
+      DATA_DIR: '.data/x',
+    });
+    expect(config.webDistDir).toBe(join(root, 'apps/web/dist'));
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: join(root, '.data/x') });
+  });
+
+  it('makes a local webhook secret in development only, kept beside the embedded database', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'usersync-env-'));
+    try {
+      const env = { DATA_DIR: join(stateDir, 'pglite') };
+      for (const mode of ['production', 'test']) {
+        const result = readEnv({ ...env, NODE_ENV: mode });
+        expect(applyDevWebhookSecret(result), mode).toBeNull();
+        expect(result.config.webhookSigningSecret).toBeNull();
+      }
+      expect(existsSync(join(stateDir, 'dev-webhook-secret'))).toBe(false);
+      // A configured secret always wins.
+      const configured = readEnv({
+        ...env,
+        NODE_ENV: 'development',
+        CLERK_WEBHOOK_SIGNING_SECRET: complete.CLERK_WEBHOOK_SIGNING_SECRET,
+      });
+      expect(applyDevWebhookSecret(configured)).toBeNull();
+
+      const first = readEnv({ ...env, NODE_ENV: 'development' });
+      expect(applyDevWebhookSecret(first)).toContain('(created now)');
+      expect(first.missingClerk).not.toContain('CLERK_WEBHOOK_SIGNING_SECRET');
+      const again = readEnv({ ...env, NODE_ENV: 'development' });
+      expect(applyDevWebhookSecret(again)).not.toContain('(created now)');
+      expect(again.config.webhookSigningSecret).toBe(first.config.webhookSigningSecret);
+      expect(readFileSync(join(stateDir, 'dev-webhook-secret'), 'utf8').trim()).toBe(
+        first.config.webhookSigningSecret,
+      );
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('parses TRUST_PROXY as a boolean, a hop count or an address list', () => {

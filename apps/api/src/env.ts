@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CLERK_VARIABLES,
   type EnvironmentReader,
@@ -8,7 +8,8 @@ import {
   loadDotenvFiles as loadDotenvFilesFrom,
   readSharedConfig,
 } from '@usersync/config';
-import type { DatabaseConfig } from '@usersync/core/db';
+import { type DatabaseConfig, resolveRepoPath } from '@usersync/core/db';
+import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
 import { findRepoRoot } from '@usersync/core/repo-root';
 import type { AppConfig } from './config.ts';
 import { parseReconcileSchedule } from './reconcile/reconcile-schedule.ts';
@@ -38,6 +39,8 @@ export interface EnvResult {
   notes: string[];
   /** Clerk variables not set: what the development warning block asks for. */
   missingClerk: string[];
+  /** The embedded database's folder (DATA_DIR resolved), also when DATABASE_URL is used. */
+  dataDir: string;
 }
 
 const DEV_WEB_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -135,8 +138,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     sync: shared.sync,
     access: { roles: shared.roles, adminEmails: r.read('ADMIN_EMAILS') ?? [] },
     // Production serves the built SPA by default; development leaves that to Vite unless asked.
+    // A relative path is relative to the repository root, as DATA_DIR is, wherever the API runs from.
     webDistDir: webDistDir
-      ? resolve(webDistDir)
+      ? resolveRepoPath(webDistDir)
       : production
         ? join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'apps', 'web', 'dist')
         : null,
@@ -151,7 +155,25 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     },
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
   };
-  return { config, problems: r.problems, notes, missingClerk };
+  return { config, problems: r.problems, notes, missingClerk, dataDir: shared.dataDir };
+}
+
+/**
+ * Development only: without CLERK_WEBHOOK_SIGNING_SECRET the webhook route uses a local secret kept
+ * beside the embedded database (made once), which `usersync webhook send` reads too. Returns the line
+ * to log, or null when nothing was done. Production and tests never get here with a made-up secret.
+ */
+export function applyDevWebhookSecret(result: EnvResult): string | null {
+  const { config } = result;
+  if (config.mode !== 'development' || config.webhookSigningSecret !== null) return null;
+  if (result.problems.some((p) => p.startsWith('CLERK_WEBHOOK_'))) return null;
+  const { secret, path, created } = ensureDevWebhookSecret(result.dataDir);
+  config.webhookSigningSecret = secret;
+  result.missingClerk = result.missingClerk.filter((name) => name !== 'CLERK_WEBHOOK_SIGNING_SECRET');
+  return (
+    `webhooks: using the local development signing secret in ${path}${created ? ' (created now)' : ''}; ` +
+    "`npm run usersync -- webhook send user.created` signs with it. Set CLERK_WEBHOOK_SIGNING_SECRET to receive Clerk's own deliveries."
+  );
 }
 
 /** The development warning block: what is missing, where to get it, what works meanwhile. */

@@ -61,7 +61,8 @@ export function loggerOptions(settings: LoggerSettings): NonNullable<FastifyServ
       !settings.stream && {
         transport: {
           target: 'pino-pretty',
-          options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+          // One line per entry: a webhook delivery is two lines in the terminal, not a screenful.
+          options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
         },
       }),
   };

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,14 +68,15 @@ describe('node src/server.ts', () => {
     }
   });
 
-  it('starts in development without Clerk keys: one warning block, 503s naming what is missing', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'usersync-api-dev-'));
+  it('starts in development without Clerk keys: one warning block, 503s naming what is missing, a local webhook secret', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'usersync-api-dev-'));
+    const dataDir = join(stateDir, 'pglite');
     const server = startServer('src/server.ts', {
       NODE_ENV: 'development',
       DATA_DIR: dataDir,
       PORT: '0',
       HOST: '127.0.0.1',
-      WEB_DIST_DIR: join(dataDir, 'no-web-build-here'),
+      WEB_DIST_DIR: join(stateDir, 'no-web-build-here'),
     });
     try {
       const base = await server.url;
@@ -83,17 +84,44 @@ describe('node src/server.ts', () => {
       const profile = await fetch(`${base}/api/v1/users/profile`, { headers: { authorization: 'Bearer x' } });
       expect(profile.status).toBe(503);
       expect(((await profile.json()) as { error: string }).error).toMatch(/CLERK_SECRET_KEY/);
-      const webhook = await fetch(`${base}/api/webhooks/clerk`, { method: 'POST', body: '{}' });
-      expect(webhook.status).toBe(503);
-      expect(((await webhook.json()) as { error: string }).error).toMatch(/CLERK_WEBHOOK_SIGNING_SECRET/);
+      // No CLERK_WEBHOOK_SIGNING_SECRET: the development secret made beside the database is used.
+      const secret = readFileSync(join(stateDir, 'dev-webhook-secret'), 'utf8').trim();
+      expect(secret).toMatch(/^whsec_/);
+      expect(statSync(join(stateDir, 'dev-webhook-secret')).mode & 0o777).toBe(0o600);
+      const body = JSON.stringify(
+        sampleClerkEvent('user.created', sampleClerkUser({ id: 'user_devsecret' })),
+      );
+      const webhook = await fetch(`${base}/api/webhooks/clerk`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signSvixDelivery(secret, body) },
+        body,
+      });
+      expect(webhook.status).toBe(200);
+      expect(await webhook.json()).toEqual({ status: 'applied' });
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the log lines arrive
+      // One line for the delivery's outcome, one for the request: not a screenful each.
+      const requestId = webhook.headers.get('x-request-id')!;
+      const lines = server.output().split('\n');
+      const first = lines.findIndex((line) => line.includes(requestId));
+      const last = lines.findLastIndex((line) => line.includes(requestId));
+      expect(first).toBeGreaterThan(0);
+      expect(last - first + 1, lines.slice(first, last + 1).join('\n')).toBeLessThanOrEqual(2);
       const output = server.output();
+      expect(output).not.toMatch(/FSTDEP|DeprecationWarning/);
+      expect(output).toContain('local development signing secret');
+      expect(output).not.toContain(secret);
       expect(output.match(/running without a complete Clerk configuration/g)).toHaveLength(1);
+      expect(output).not.toMatch(/CLERK_WEBHOOK_SIGNING_SECRET\s+whsec_/);
       expect(output.match(/web app not found/g)).toHaveLength(1);
+      // Not an app page here: say where the app is.
+      const root = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+      expect(root.status).toBe(404);
+      expect(await root.text()).toContain('http://localhost:5173');
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
     }
   });
 });
@@ -106,6 +134,16 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
   let server: ServerProcess;
   let base: string;
   let slowClerk: Awaited<ReturnType<typeof startFakeClerkBackendApi>>;
+  /** What production requires, for this test's database and Clerk stand-ins. */
+  const productionEnv = () => ({
+    DATABASE_URL: database.url!,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CLERK_SECRET_KEY: clerk.keys.secretKey,
+    CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
+    CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
+    WEB_ORIGIN,
+  });
   beforeAll(async () => {
     // Inside apps/api so the bundle resolves its npm dependencies as dist/ would.
     outdir = join(apiDir, 'node_modules', '.cache', `usersync-api-test-${randomBytes(4).toString('hex')}`);
@@ -116,19 +154,17 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
     writeFileSync(join(webDir, 'assets', 'index-abc123.js'), 'console.log("usersync")');
     database = await openTestDatabase('postgres');
     clerk = await startClerkStandIns();
+    writeFileSync(
+      join(webDir, 'usersync-build.json'),
+      JSON.stringify({ clerkPublishableKey: clerk.keys.publishableKey }),
+    );
     // Slow enough that a request is still in flight when SIGTERM arrives.
     slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 700 });
     server = startServer(join(outdir, 'server.js'), {
       // NODE_ENV left blank: the bundle defaults to production.
-      DATABASE_URL: database.url!,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CLERK_SECRET_KEY: clerk.keys.secretKey,
-      CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
-      CLERK_WEBHOOK_SECRET: clerk.webhookSecret,
+      ...productionEnv(),
       CLERK_JWT_KEY: clerk.signer.publicKeyPem.replace(/\n/g, '\\n'),
       CLERK_API_URL: slowClerk.url,
-      WEB_ORIGIN,
       WEB_DIST_DIR: webDir,
       LOG_LEVEL: 'info',
     });
@@ -141,6 +177,26 @@ describe('the built server (dist/server.js, as `pnpm start:api` runs it)', () =>
     await database?.close();
     rmSync(outdir, { recursive: true, force: true });
     rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('refuses to serve an SPA built without the publishable key, or with another one, naming the fix', async () => {
+    const otherKey = `pk_test_${Buffer.from('other-instance.clerk.accounts.dev$').toString('base64')}`;
+    for (const [built, expected] of [
+      [null, /was built without a Clerk publishable key/],
+      [otherKey, /was built with the publishable key pk_test_\S+, but CLERK_PUBLISHABLE_KEY is pk_test_/],
+    ] as const) {
+      const dist = mkdtempSync(join(tmpdir(), 'usersync-web-dist-'));
+      try {
+        writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+        writeFileSync(join(dist, 'usersync-build.json'), JSON.stringify({ clerkPublishableKey: built }));
+        const refused = startServer(join(outdir, 'server.js'), { ...productionEnv(), WEB_DIST_DIR: dist });
+        expect(await refused.exited).toBe(1);
+        expect(refused.output()).toMatch(expected);
+        expect(refused.output()).toContain('set CLERK_PUBLISHABLE_KEY and run `npm run build` again');
+      } finally {
+        rmSync(dist, { recursive: true, force: true });
+      }
+    }
   });
 
   it('runs in production mode with JSON logs', () => {

@@ -5,13 +5,20 @@ import { createDatabase } from '@usersync/core/db';
 import { describeApplied, prepareSchema } from '@usersync/core/migrations';
 import closeWithGrace from 'close-with-grace';
 import { buildApp, SERVER_TIMEOUTS } from './app.ts';
-import { describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
+import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
 import { loggerOptions } from './logger.ts';
 import { limitOutboundHttp } from './outbound-http.ts';
+import { checkWebBuild } from './plugins/web-app.plugin.ts';
 
 const envFiles = loadDotenvFiles();
-const { config, problems, notes, missingClerk } = readEnv();
+const env = readEnv();
+const devWebhookSecretNote = applyDevWebhookSecret(env);
+const { config, problems, notes, missingClerk } = env;
 const production = config.mode === 'production';
+if (production) {
+  const webBuildProblem = checkWebBuild(config.webDistDir, config.clerk.publishableKey);
+  if (webBuildProblem) problems.push(webBuildProblem);
+}
 
 if (production && problems.length > 0) {
   console.error(
@@ -48,6 +55,7 @@ const log = app.log;
 
 if (envFiles.length > 0) log.info({ files: envFiles }, 'loaded .env');
 for (const note of notes) log.warn(note);
+if (devWebhookSecretNote) log.info(devWebhookSecretNote);
 if (!production && (missingClerk.length > 0 || problems.length > 0)) {
   log.warn(describeMissingClerk(missingClerk, problems));
 }

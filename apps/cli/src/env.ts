@@ -5,6 +5,7 @@ import {
   readSharedConfig,
   type SharedConfig,
 } from '@usersync/config';
+import { readDevWebhookSecret } from '@usersync/core/local-dev';
 import { CliError, EXIT } from './exit-codes.ts';
 
 // The only file of the CLI that reads process.env: the shared rules (@usersync/config), so the CLI and
@@ -25,7 +26,10 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   if (r.problems.length > 0) {
     throw new CliError(`invalid environment:\n${r.problems.map((p) => `  ${p}`).join('\n')}`, EXIT.usage);
   }
-  return { ...shared, webhookUrl: `http://localhost:${port}/api/webhooks/clerk` };
+  // Without a configured secret: the local development secret that `npm run dev`'s API made beside the
+  // embedded database, so the API and this tool agree.
+  const webhookSigningSecret = shared.webhookSigningSecret ?? readDevWebhookSecret(shared.dataDir);
+  return { ...shared, webhookSigningSecret, webhookUrl: `http://localhost:${port}/api/webhooks/clerk` };
 }
 
 /** Loads `.env` (working directory, then the repository root); variables already set win. */

@@ -1,7 +1,7 @@
 import { createCommandContext, stdio } from './command-context.ts';
 import { loadDotEnv, readCliConfig } from './env.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-import { runCli } from './program.ts';
+import { reportError, runCli } from './program.ts';
 
 // The `usersync` binary: environment → context → command → exit code.
 
@@ -29,7 +29,6 @@ try {
   }
 } catch (error) {
   if (!(error instanceof CliError)) throw error;
-  io.err(`usersync: ${error.message}`);
-  exitCode = error.exitCode;
+  exitCode = reportError(io, process.argv.slice(2), error.message, error.exitCode);
 }
 process.exitCode = exitCode;

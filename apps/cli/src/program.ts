@@ -1,8 +1,8 @@
 import { describeClerkError } from '@usersync/core/clerk-backend';
-import { isDatabaseUnavailableError } from '@usersync/core/db';
+import { EmbeddedDatabaseInUseError, isDatabaseUnavailableError } from '@usersync/core/db';
 import { MigrationFailedError } from '@usersync/core/migrations';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { CommandContext } from './command-context.ts';
+import type { CliIo, CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
@@ -121,11 +121,11 @@ Configuration (environment or .env at the repository root):
     .addOption(json())
     .addHelpText(
       'after',
-      '\nExamples:\n  pnpm usersync webhook send user.created --email ada@example.com --first-name Ada\n' +
-        '  pnpm usersync webhook send user.deleted --user-id user_2abc\n' +
-        '  pnpm usersync webhook send organization.created --org-id org_acme --name Acme --slug acme\n' +
-        '  pnpm usersync webhook send organizationMembership.created --org-id org_acme --user-id user_2abc --role admin\n' +
-        '  pnpm usersync webhook send organizationMembership.deleted --org-id org_acme --user-id user_2abc',
+      '\nExamples:\n  npm run usersync -- webhook send user.created --email ada@example.com --first-name Ada\n' +
+        '  npm run usersync -- webhook send user.deleted --user-id user_2abc\n' +
+        '  npm run usersync -- webhook send organization.created --org-id org_acme --name Acme --slug acme\n' +
+        '  npm run usersync -- webhook send organizationMembership.created --org-id org_acme --user-id user_2abc --role admin\n' +
+        '  npm run usersync -- webhook send organizationMembership.deleted --org-id org_acme --user-id user_2abc',
     )
     .action(run((type: string, options) => webhookSendCommand(ctx, type, options)));
   webhook
@@ -173,12 +173,12 @@ memberships) are unknown to Clerk: that is what a CLERK_SECRET_KEY for another C
 Organizations are read before memberships; an instance without organizations skips those sections.
 
 Examples:
-  pnpm usersync reconcile                      # dry run: what would change
-  pnpm usersync reconcile --apply              # adopt existing Clerk users / repair after an outage
-  pnpm usersync reconcile --apply --deactivate-missing --json
-  pnpm usersync reconcile --only organizations --apply
-  pnpm usersync reconcile --apply --since last   # incremental: users updated since the last applied run
-  pnpm usersync reconcile runs                   # the last runs (CLI and scheduled)
+  npm run usersync -- reconcile                      # dry run: what would change
+  npm run usersync -- reconcile --apply              # adopt existing Clerk users / repair after an outage
+  npm run usersync -- reconcile --apply --deactivate-missing --json
+  npm run usersync -- reconcile --only organizations --apply
+  npm run usersync -- reconcile --apply --since last   # incremental: users updated since the last applied run
+  npm run usersync -- reconcile runs                   # the last runs (CLI and scheduled)
 
 Every run is recorded in the reconcile_runs table; one run at a time per database. --since reads users
 incrementally; organizations and memberships are always read in full (they are few).`,
@@ -280,7 +280,7 @@ incrementally; organizations and memberships are always read in full (they are f
     .addOption(json())
     .addHelpText(
       'after',
-      '\nExample (the first admin):\n  pnpm usersync users set-role ada@example.com admin',
+      '\nExample (the first admin):\n  npm run usersync -- users set-role ada@example.com admin',
     )
     .action(run((ref: string, role: string, options) => usersSetRoleCommand(ctx, ref, role, options)));
 
@@ -311,7 +311,12 @@ function parseWholeNumber(value: string): number {
   return n;
 }
 
-/** Runs one command line; returns the exit code and writes any error for the operator. Never throws. */
+/**
+ * Runs one command line; returns the exit code and writes any error for the operator. Never throws.
+ * With `--json` an error is one JSON object on stdout (`{"error":{"message","exitCode"}}`), so a script
+ * reading stdout always gets JSON; without it, one line on stderr. Never a stack trace for an error we
+ * can name.
+ */
 export async function runCli(argv: readonly string[], ctx: CommandContext): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.ok;
   const program = buildProgram(ctx, (code) => {
@@ -321,45 +326,56 @@ export async function runCli(argv: readonly string[], ctx: CommandContext): Prom
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(ctx, error);
+    // Help and --version "fail" with exit code 0; every other commander error is a usage error
+    // (commander has already printed it).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const { message, exitCode } = describeError(ctx, error);
+    return reportError(ctx.io, argv, message, exitCode);
   }
 }
 
-function reportError(ctx: CommandContext, error: unknown): ExitCode {
-  if (error instanceof CommanderError) {
-    // Help and --version "fail" with exit code 0; every other commander error is a usage error.
-    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  }
-  if (error instanceof CliError) {
-    ctx.io.err(`usersync: ${error.message}`);
-    return error.exitCode;
-  }
+/** Writes an error for the operator (one line on stderr) or, under `--json`, for a script (stdout). */
+export function reportError(
+  io: CliIo,
+  argv: readonly string[],
+  message: string,
+  exitCode: ExitCode,
+): ExitCode {
+  if (argv.includes('--json')) io.out(JSON.stringify({ error: { message, exitCode } }, null, 2));
+  else io.err(`usersync: ${message}`);
+  return exitCode;
+}
+
+function describeError(ctx: CommandContext, error: unknown): { message: string; exitCode: ExitCode } {
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (ctx.signal?.aborted || (error as Error | null)?.name === 'AbortError') {
-    ctx.io.err('usersync: interrupted. Work already committed stays; running the command again is safe.');
-    return EXIT.interrupted;
+    return {
+      message: 'interrupted. Work already committed stays; running the command again is safe.',
+      exitCode: EXIT.interrupted,
+    };
   }
-  if (error instanceof MigrationFailedError) {
-    ctx.io.err(`usersync: ${error.message}`);
-    return EXIT.failure;
+  if (error instanceof MigrationFailedError || error instanceof EmbeddedDatabaseInUseError) {
+    return { message: error.message, exitCode: EXIT.failure };
   }
   const clerk = describeClerkError(error);
-  if (clerk) {
-    ctx.io.err(`usersync: ${clerk}`);
-    return EXIT.failure;
-  }
+  if (clerk) return { message: clerk, exitCode: EXIT.failure };
   if (isDatabaseUnavailableError(error)) {
-    ctx.io.err(
-      `usersync: cannot reach the database (${(error as Error).message}). ` +
-        (ctx.config.database.kind === 'postgres' ? 'Check DATABASE_URL and that Postgres is running.' : ''),
-    );
-    return EXIT.failure;
+    return {
+      message:
+        `cannot reach the database (${(error as Error).message}).` +
+        (ctx.config.database.kind === 'postgres' ? ' Check DATABASE_URL and that Postgres is running.' : ''),
+      exitCode: EXIT.failure,
+    };
   }
   if ((error as { code?: unknown } | null)?.code === '42P01') {
-    ctx.io.err(
-      `usersync: the database has no usersync tables yet (${(error as Error).message}): run \`pnpm db:migrate\` first.`,
-    );
-    return EXIT.failure;
+    return {
+      message: `the database has no usersync tables yet (${(error as Error).message}): run \`npm run db:migrate\` first.`,
+      exitCode: EXIT.failure,
+    };
   }
-  ctx.io.err(`usersync: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return EXIT.failure;
+  // A bug: the stack helps whoever reports it.
+  return {
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    exitCode: EXIT.failure,
+  };
 }

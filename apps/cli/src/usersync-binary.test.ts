@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Db } from '@usersync/core/db';
@@ -74,7 +74,10 @@ describe('usersync binary: help, usage and configuration errors', () => {
     expect(badUrl.code).toBe(EXIT.usage);
     expect(badUrl.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
     expect(badUrl.stderr).not.toContain('secret-password');
-    const noSecret = await runCliProcess(['webhook', 'send', 'user.created'], {});
+    // DATA_DIR elsewhere: no local development secret beside it either.
+    const noSecret = await runCliProcess(['webhook', 'send', 'user.created'], {
+      DATA_DIR: join(tmpdir(), `usersync-no-dev-secret-${process.pid}`, 'pglite'),
+    });
     expect(noSecret.code).toBe(EXIT.usage);
     expect(noSecret.stderr).toContain('CLERK_WEBHOOK_SIGNING_SECRET');
   });
@@ -86,6 +89,29 @@ describe('usersync binary: help, usage and configuration errors', () => {
     expect(result.code).toBe(EXIT.failure);
     expect(result.stderr).toContain('cannot reach the database');
     expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('says in one line (or one JSON object) that the embedded database is open in another process', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'usersync-cli-locked-'));
+    try {
+      // What `npm run dev`'s API leaves while it runs: the lock file beside the data folder, naming a live pid.
+      writeFileSync(`${dataDir}.lock`, String(process.pid));
+      const plain = await runCliProcess(['users', 'list'], { DATA_DIR: dataDir });
+      expect(plain.code).toBe(EXIT.failure);
+      expect(plain.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^usersync: The embedded database at .* is open in another process \(pid \d+/),
+      ]);
+      expect(plain.stderr).not.toMatch(/\n\s+at /);
+      const json = await runCliProcess(['users', 'list', '--json'], { DATA_DIR: dataDir });
+      expect(json.code).toBe(EXIT.failure);
+      expect(JSON.parse(json.stdout)).toEqual({
+        error: { message: expect.stringContaining('open in another process'), exitCode: EXIT.failure },
+      });
+      expect(json.stderr).toBe('');
+    } finally {
+      rmSync(`${dataDir}.lock`, { force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('migrates a fresh embedded database and reports status', async () => {

@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 
 interface ImportMetaEnv {
+  readonly CLERK_PUBLISHABLE_KEY?: string;
   readonly VITE_CLERK_PUBLISHABLE_KEY?: string;
   readonly VITE_API_URL?: string;
 }

@@ -66,7 +66,7 @@ export function initialJsSizeReport(options: { budgetBytes: number; e2e: boolean
       console.log(
         [
           '',
-          'Initial JavaScript (entry + static imports; excludes clerk-js from Clerk’s CDN):',
+          'Initial JavaScript (entry + static imports; excludes clerk-js from Clerk’s CDN; 1 KB = 1024 bytes, Vite’s list above uses kB = 1000):',
           ...lines,
           `  total gzip ${kb(report.totalGzipBytes)} — ${verdict} the ${kb(options.budgetBytes)} budget`,
           '',

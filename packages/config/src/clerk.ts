@@ -20,7 +20,7 @@ export const CLERK_API_URL_DEFAULT = 'https://api.clerk.com';
 /** What each Clerk variable is for, in the words the warning block, the CLI and the README use. */
 export const CLERK_VARIABLES = {
   CLERK_SECRET_KEY: 'sk_test_... from Clerk dashboard → API keys (session tokens, Backend API reads)',
-  CLERK_PUBLISHABLE_KEY: 'pk_test_... from Clerk dashboard → API keys',
+  CLERK_PUBLISHABLE_KEY: 'pk_test_... from Clerk dashboard → API keys (the web app reads this same variable)',
   CLERK_WEBHOOK_SIGNING_SECRET: 'whsec_... from Clerk dashboard → Webhooks → your endpoint → Signing Secret',
   CLERK_JWT_KEY:
     'PEM public key from Clerk dashboard → API keys → JWT public key (optional: no network call per token)',

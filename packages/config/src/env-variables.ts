@@ -11,7 +11,7 @@ const nonEmpty = z.string().trim().min(1);
 
 /**
  * Every environment variable usersync reads, with its rule: the API and the CLI read the same names by
- * these rules (`readEnvironment`). turbo.json's `env` lists are tested against these keys.
+ * these rules (`readSharedConfig` + each app's env.ts).
  */
 export const ENV_VARIABLES = {
   PORT: z.coerce.number().int().min(0).max(65535),

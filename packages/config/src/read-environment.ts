@@ -42,6 +42,8 @@ export function environmentReader(env: NodeJS.ProcessEnv): EnvironmentReader {
 export interface SharedConfig {
   /** DATABASE_URL: that PostgreSQL (pool DATABASE_POOL_SIZE); unset: the embedded PGlite at DATA_DIR. */
   database: DatabaseConfig;
+  /** The embedded database's folder (DATA_DIR resolved), also when DATABASE_URL is used. */
+  dataDir: string;
   clerk: ClerkConfig;
   /** CLERK_WEBHOOK_SIGNING_SECRET, or its older name CLERK_WEBHOOK_SECRET; null when neither is set. */
   webhookSigningSecret: string | null;
@@ -53,10 +55,12 @@ export interface SharedConfig {
 
 export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSize: number }): SharedConfig {
   const databaseUrl = r.read('DATABASE_URL');
-  const database = databaseConfigFromEnv(databaseUrl, resolveDataDir(r.read('DATA_DIR')));
+  const dataDir = resolveDataDir(r.read('DATA_DIR'));
+  const database = databaseConfigFromEnv(databaseUrl, dataDir);
   const poolSize = r.read('DATABASE_POOL_SIZE') ?? options.defaultPoolSize;
   return {
     database: database.kind === 'postgres' ? { ...database, poolSize } : database,
+    dataDir,
     clerk: {
       secretKey: r.read('CLERK_SECRET_KEY') ?? null,
       publishableKey: r.read('CLERK_PUBLISHABLE_KEY') ?? null,

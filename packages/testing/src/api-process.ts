@@ -69,6 +69,9 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      // API only unless a test gives a web build: whatever apps/web/dist holds (a build without a
+      // publishable key, say) is not what these processes are about.
+      WEB_DIST_DIR: join(logDir, 'no-web-app'),
       ...(options.originAsWebOrigin ? { WEB_ORIGIN: `http://127.0.0.1:${port}` } : {}),
       ...options.env,
     },

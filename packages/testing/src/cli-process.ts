@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_VARIABLES } from '@usersync/config';
 import { REPO_ROOT } from './repo-root.ts';
@@ -35,7 +36,14 @@ export function runCliProcess(
 ): Promise<CliProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...BLANK_USERSYNC_ENV, ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...BLANK_USERSYNC_ENV,
+        // Never the repository's .data: no dev webhook secret from there, nothing written there.
+        DATA_DIR: join(tmpdir(), `usersync-cli-binary-${process.pid}`, 'pglite'),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

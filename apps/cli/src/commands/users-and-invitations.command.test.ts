@@ -1,6 +1,8 @@
 import { sampleClerkUser } from '@usersync/core/clerk';
 import { createDatabase } from '@usersync/core/db';
+import { listInvitations } from '@usersync/core/invitations';
 import { syncUserFromClerk } from '@usersync/core/sync';
+import { findUserByClerkId } from '@usersync/core/users';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
@@ -26,12 +28,13 @@ describeEachDatabase('usersync invite and users', (use) => {
     expect(user).toMatchObject({ role: 'admin', app_metadata: { team: 'core' } });
     const open = testContext(db);
     await runCli(['invite', 'list', '--json'], open);
-    expect(JSON.parse(open.io.stdout())).toEqual([]);
+    expect(JSON.parse(open.io.stdout())).toEqual({ total: 0, invitations: [] });
     const all = testContext(db);
     await runCli(['invite', 'list', '--all', '--json'], all);
-    expect(JSON.parse(all.io.stdout())).toMatchObject([
-      { email: 'grace@example.com', claimed_by_user_id: user!.id },
-    ]);
+    expect(JSON.parse(all.io.stdout())).toMatchObject({
+      total: 1,
+      invitations: [{ email: 'grace@example.com', claimed_by_user_id: user!.id }],
+    });
   });
 
   it('invite refuses a malformed email or data with exit 2', async () => {
@@ -89,6 +92,45 @@ describeEachDatabase('usersync invite and users', (use) => {
       expect(await runCli(['users', 'show', ref], ctx), ref).toBe(EXIT.notFound);
       expect(ctx.io.stderr()).toContain(ref);
     }
+  });
+
+  it('invite for an address an active user already holds applies the role now and says so', async () => {
+    const { db } = use();
+    await syncUserFromClerk(db, sampleClerkUser({ id: 'user_hopper', email: 'hopper@example.com' }));
+    const ctx = testContext(db);
+    expect(await runCli(['invite', 'Hopper@Example.com', '--role', 'admin'], ctx)).toBe(EXIT.ok);
+    expect(ctx.io.stdout()).toContain(
+      'hopper@example.com already has a user (user_hopper): role set to admin now (was member). No invitation was created.',
+    );
+    expect(await findUserByClerkId(db, 'user_hopper')).toMatchObject({ role: 'admin' });
+    expect((await listInvitations(db, { includeClaimed: true })).map((i) => i.email)).not.toContain(
+      'hopper@example.com',
+    );
+
+    const json = testContext(db);
+    expect(await runCli(['invite', 'hopper@example.com', '--role', 'owner', '--json'], json)).toBe(EXIT.ok);
+    expect(JSON.parse(json.io.stdout())).toMatchObject({
+      status: 'role_applied',
+      previousRole: 'admin',
+      user: { clerk_id: 'user_hopper', role: 'owner' },
+    });
+    // --data belongs to an invitation: refused, nothing changed.
+    const withData = testContext(db);
+    expect(await runCli(['invite', 'hopper@example.com', '--role', 'x', '--data', '{}'], withData)).toBe(
+      EXIT.usage,
+    );
+    expect(withData.io.stderr()).toContain('Nothing changed');
+    expect(await findUserByClerkId(db, 'user_hopper')).toMatchObject({ role: 'owner' });
+  });
+
+  it('--json turns an error into one JSON object on stdout', async () => {
+    const { db } = use();
+    const ctx = testContext(db);
+    expect(await runCli(['users', 'show', 'user_nobody', '--json'], ctx)).toBe(EXIT.notFound);
+    expect(JSON.parse(ctx.io.stdout())).toEqual({
+      error: { message: 'no user with id user_nobody', exitCode: EXIT.notFound },
+    });
+    expect(ctx.io.stderr()).toBe('');
   });
 });
 

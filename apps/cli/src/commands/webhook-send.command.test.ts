@@ -96,7 +96,7 @@ describe('usersync webhook send: signed like Svix', () => {
 
   it('a signature from another secret does not verify (the check above can fail)', async () => {
     const { ctx } = context({ webhookSigningSecret: testWebhookSecret() });
-    expect(await runCli(['webhook', 'send', 'user.updated'], ctx)).toBe(EXIT.ok);
+    expect(await runCli(['webhook', 'send', 'user.created'], ctx)).toBe(EXIT.ok);
     expect(() => verify(received.at(-1)!)).toThrow();
   });
 
@@ -114,6 +114,41 @@ describe('usersync webhook send: signed like Svix', () => {
     const missing = context();
     expect(await runCli(['webhook', 'send', 'user.deleted'], missing.ctx)).toBe(EXIT.usage);
     expect(missing.io.stderr()).toContain('--user-id');
+  });
+
+  it('user.updated keeps the fields not given (here: from the user this tool sent before)', async () => {
+    const send = async (...args: string[]) => {
+      const { ctx, io } = context();
+      return { code: await runCli(['webhook', 'send', ...args], ctx), io };
+    };
+    const created = await send(
+      'user.created',
+      '--user-id',
+      'user_grace',
+      '--email',
+      'grace@example.com',
+      '--first-name',
+      'Grace',
+    );
+    expect(created.code).toBe(EXIT.ok);
+    const before = JSON.parse(received.at(-1)!.body).data;
+    expect((await send('user.updated', '--user-id', 'user_grace', '--last-name', 'Hopper')).code).toBe(
+      EXIT.ok,
+    );
+    const after = JSON.parse(received.at(-1)!.body).data;
+    expect(after).toMatchObject({
+      id: 'user_grace',
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      created_at: before.created_at,
+    });
+    expect(after.email_addresses[0].email_address).toBe('grace@example.com');
+    expect(after.updated_at).toBeGreaterThan(before.updated_at);
+
+    // A user nobody can describe is refused rather than filled with sample data.
+    const unknown = await send('user.updated', '--user-id', 'user_unknown', '--last-name', 'X');
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.io.stderr()).toContain('its current fields are unknown');
   });
 
   it('sends a user from a JSON file (relative to where the operator ran the command)', async () => {

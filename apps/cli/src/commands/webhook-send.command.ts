@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import {
+  clerkId,
   ORGANIZATION_EVENT_TYPES,
   type OrganizationEventType,
+  type SampleUserOptions,
   sampleClerkEvent,
   sampleClerkOrganization,
   sampleClerkOrganizationInvitation,
@@ -12,6 +15,7 @@ import {
   USER_EVENT_TYPES,
   type UserEventType,
 } from '@usersync/core/clerk';
+import { findUserByClerkId } from '@usersync/core/users';
 import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
@@ -95,13 +99,13 @@ export async function webhookSendCommand(
   const secret = options.secret ?? ctx.config.webhookSigningSecret;
   if (!secret) {
     throw new CliError(
-      'no signing secret: set CLERK_WEBHOOK_SIGNING_SECRET (or CLERK_WEBHOOK_SECRET) in .env, as the API uses, or pass --secret',
+      'no signing secret: start `npm run dev` once (its API makes a local one that this command reads), or set CLERK_WEBHOOK_SIGNING_SECRET in .env as the API uses, or pass --secret',
       EXIT.usage,
     );
   }
   const url = options.url ?? ctx.config.webhookUrl;
   checkTarget(url, options.allowRemote);
-  const event = await buildEvent(ctx, type, options);
+  const { event, sent } = await buildEvent(ctx, type, options);
   const body = JSON.stringify(event);
   let svixHeaders: ReturnType<typeof signSvixDelivery>;
   try {
@@ -131,7 +135,7 @@ export async function webhookSendCommand(
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new CliError(
-      `could not reach ${url} (${cause}): is the API running? (\`pnpm dev\`, or pass --url)`,
+      `could not reach ${url} (${cause}): is the API running? (\`npm run dev\`, or pass --url)`,
     );
   }
   const text = await response.text();
@@ -152,6 +156,7 @@ export async function webhookSendCommand(
     ctx.io.out(`${response.status} ${response.statusText}`);
     if (text) ctx.io.out(typeof responseBody === 'string' ? text : JSON.stringify(responseBody, null, 2));
   }
+  if (response.ok && type.startsWith('user.')) await rememberSentUser(ctx, type as UserEventType, sent);
   return response.ok ? EXIT.ok : EXIT.failure;
 }
 
@@ -159,7 +164,7 @@ async function buildEvent(
   ctx: CommandContext,
   type: SendableEventType,
   options: WebhookSendOptions,
-): Promise<Record<string, unknown>> {
+): Promise<{ event: Record<string, unknown>; sent: SampleUserOptions & { id: string } }> {
   if (options.file) {
     const path = resolvePath(ctx, options.file);
     let json: unknown;
@@ -179,24 +184,121 @@ async function buildEvent(
       if (record.type !== type) {
         throw new CliError(`${path} holds a ${String(record.type)} event, not ${type}`, EXIT.usage);
       }
-      return record;
+      return { event: record, sent: { id: String((record.data as { id?: unknown } | null)?.id) } };
     }
     if (typeof record.id !== 'string') throw new CliError(`${path}: the object has no "id"`, EXIT.usage);
-    return sampleClerkEvent(type, record);
+    return { event: sampleClerkEvent(type, record), sent: { id: record.id } };
   }
-  if (type.startsWith('organization')) return buildOrganizationEvent(type as OrganizationEventType, options);
-  if (type === 'user.deleted' && !options.userId) {
-    throw new CliError('user.deleted needs --user-id (the Clerk id of the user to delete)', EXIT.usage);
+  if (type.startsWith('organization')) {
+    const event = buildOrganizationEvent(type as OrganizationEventType, options);
+    return { event, sent: { id: String((event.data as { id?: unknown }).id) } };
   }
-  // Created and updated "now": an update is then newer than what is stored, and applies.
-  const user = sampleClerkUser({
-    ...(options.userId !== undefined && { id: options.userId }),
+  if ((type === 'user.deleted' || type === 'user.updated') && !options.userId) {
+    throw new CliError(`${type} needs --user-id (the Clerk id of the user)`, EXIT.usage);
+  }
+  const given: SampleUserOptions = {
     ...(options.email !== undefined && { email: options.email }),
     ...(options.firstName !== undefined && { firstName: options.firstName }),
     ...(options.lastName !== undefined && { lastName: options.lastName }),
     ...(options.username !== undefined && { username: options.username }),
-  });
-  return sampleClerkEvent(type, user);
+  };
+  const id = options.userId ?? clerkId('user');
+  let base: SampleUserOptions = {};
+  if (type === 'user.updated') {
+    // Clerk sends the whole user on every update, and the sync stores all of it: fields not given
+    // keep their last-known values rather than becoming sample data.
+    const known = await lastKnownUser(ctx, id);
+    if (!known) {
+      throw new CliError(
+        `user.updated for ${id}: its current fields are unknown (not readable in the database${
+          ctx.config.database.kind === 'postgres'
+            ? ''
+            : ' — the embedded one is open in `npm run dev`, or has no such user'
+        }, and not sent by this tool before). Send it with --file <user.json> holding the whole Clerk user, or send user.created first.`,
+        EXIT.usage,
+      );
+    }
+    if (options.verbose) ctx.io.err(`user.updated: fields not given are kept from ${known.from}`);
+    base = known.user;
+  }
+  // Created and updated "now": an update is then newer than what is stored, and applies.
+  const now = Date.now();
+  const sent = {
+    ...base,
+    ...given,
+    id,
+    updatedAt: Math.max(now, (base.updatedAt ?? 0) + 1),
+    createdAt: base.createdAt ?? now,
+  };
+  return { event: sampleClerkEvent(type, sampleClerkUser(sent)), sent };
+}
+
+/** Users this tool sent, by id, beside the embedded database folder: the last-known state for updates. */
+function sentUsersPath(ctx: CommandContext): string {
+  return join(dirname(ctx.config.dataDir), 'webhook-send-users.json');
+}
+
+async function readSentUsers(ctx: CommandContext): Promise<Record<string, SampleUserOptions>> {
+  try {
+    return JSON.parse(await readFile(sentUsersPath(ctx), 'utf8')) as Record<string, SampleUserOptions>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The user as last known: the stored row when the database can be opened (a Postgres DATABASE_URL, or
+ * the embedded database while no API holds it), else the last event this tool sent for that id.
+ */
+async function lastKnownUser(
+  ctx: CommandContext,
+  id: string,
+): Promise<{ user: SampleUserOptions; from: string } | null> {
+  try {
+    const { db, description } = await ctx.database();
+    const row = await findUserByClerkId(db, id);
+    if (row) {
+      return {
+        from: `the database (${description})`,
+        user: {
+          email: row.email,
+          emailVerified: row.email_verified,
+          phone: row.phone_number,
+          phoneVerified: row.phone_verified,
+          firstName: row.first_name,
+          lastName: row.last_name,
+          username: row.username,
+          imageUrl: row.image_url,
+          publicMetadata: row.public_metadata,
+          createdAt: row.clerk_created_at?.getTime(),
+          updatedAt: row.clerk_updated_at?.getTime(),
+          lastSignInAt: row.last_sign_in_at?.getTime() ?? null,
+        },
+      };
+    }
+  } catch {
+    // Not readable here (in use by the running API, unreachable, not migrated): try what we sent.
+  }
+  const sent = (await readSentUsers(ctx))[id];
+  return sent ? { from: sentUsersPath(ctx), user: sent } : null;
+}
+
+/** Keeps the newest 200 users this tool created or updated; forgets deleted ones. */
+async function rememberSentUser(
+  ctx: CommandContext,
+  type: UserEventType,
+  sent: SampleUserOptions & { id: string },
+): Promise<void> {
+  const users = await readSentUsers(ctx);
+  delete users[sent.id];
+  if (type !== 'user.deleted' && Object.keys(sent).length > 1) users[sent.id] = sent;
+  const kept = Object.fromEntries(Object.entries(users).slice(-200));
+  try {
+    await mkdir(dirname(sentUsersPath(ctx)), { recursive: true });
+    await writeFile(sentUsersPath(ctx), JSON.stringify(kept));
+  } catch {
+    // Only a convenience for later updates: never fail a delivery over it.
+  }
 }
 
 /** Clerk role keys carry the `org:` prefix; `--role admin` means `org:admin`. */

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Db } from '@usersync/core/db';
 import type { CliIo, CommandContext } from '../command-context.ts';
 import { type CliConfig, readCliConfig } from '../env.ts';
@@ -40,11 +42,16 @@ export function captureIo(answers?: boolean[]): CapturedIo {
 
 /**
  * A CliConfig read by the real rules from an environment with nothing usable in it (no Clerk, a
- * database folder that does not exist, nothing listening on port 9), plus the test's overrides.
+ * database folder that is never opened, nothing listening on port 9), plus the test's overrides.
  */
 export function testConfig(overrides: Partial<CliConfig> = {}): CliConfig {
   return {
-    ...readCliConfig({ DATA_DIR: '/nonexistent', CLERK_API_URL: 'http://127.0.0.1:9', PORT: '9' }),
+    ...readCliConfig({
+      // Never opened by these tests; `webhook send` keeps the users it sent beside it.
+      DATA_DIR: join(tmpdir(), `usersync-cli-test-${process.pid}`, 'pglite'),
+      CLERK_API_URL: 'http://127.0.0.1:9',
+      PORT: '9',
+    }),
     ...overrides,
   };
 }

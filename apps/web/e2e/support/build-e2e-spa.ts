@@ -13,11 +13,12 @@ const webRoot = fileURLToPath(new URL('../..', import.meta.url));
 export async function buildE2eSpa(options: { publishableKey: string }): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'usersync-web-e2e-'));
   const saved = {
-    key: process.env.VITE_CLERK_PUBLISHABLE_KEY,
+    key: process.env.CLERK_PUBLISHABLE_KEY,
     api: process.env.VITE_API_URL,
     nodeEnv: process.env.NODE_ENV,
   };
-  process.env.VITE_CLERK_PUBLISHABLE_KEY = options.publishableKey;
+  // A real variable wins over .env files: a developer's own key cannot leak into this build.
+  process.env.CLERK_PUBLISHABLE_KEY = options.publishableKey;
   // Vitest sets NODE_ENV=test, which would bundle React's development build.
   process.env.NODE_ENV = 'production';
   delete process.env.VITE_API_URL; // same origin, like production
@@ -30,8 +31,8 @@ export async function buildE2eSpa(options: { publishableKey: string }): Promise<
       build: { outDir, emptyOutDir: true, sourcemap: false },
     });
   } finally {
-    if (saved.key === undefined) delete process.env.VITE_CLERK_PUBLISHABLE_KEY;
-    else process.env.VITE_CLERK_PUBLISHABLE_KEY = saved.key;
+    if (saved.key === undefined) delete process.env.CLERK_PUBLISHABLE_KEY;
+    else process.env.CLERK_PUBLISHABLE_KEY = saved.key;
     if (saved.api !== undefined) process.env.VITE_API_URL = saved.api;
     process.env.NODE_ENV = saved.nodeEnv;
   }

@@ -10,8 +10,20 @@ describe('configuration', () => {
     expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: 'pk_live_x' }).apiUrl).toBeNull();
   });
 
+  it('reads the same CLERK_PUBLISHABLE_KEY as the API; the VITE_ name only when that one is unset', () => {
+    expect(readWebEnv({ CLERK_PUBLISHABLE_KEY: 'pk_test_one=' }).clerkPublishableKey).toBe('pk_test_one=');
+    expect(
+      readWebEnv({ CLERK_PUBLISHABLE_KEY: 'pk_test_one=', VITE_CLERK_PUBLISHABLE_KEY: 'pk_test_two=' })
+        .clerkPublishableKey,
+    ).toBe('pk_test_one=');
+    expect(
+      readWebEnv({ CLERK_PUBLISHABLE_KEY: ' ', VITE_CLERK_PUBLISHABLE_KEY: 'pk_test_two=' })
+        .clerkPublishableKey,
+    ).toBe('pk_test_two=');
+  });
+
   it('reports a missing or malformed key and a bad API URL', () => {
-    expect(readWebEnv({}).problems.map((p) => p.variable)).toEqual(['VITE_CLERK_PUBLISHABLE_KEY']);
+    expect(readWebEnv({}).problems.map((p) => p.variable)).toEqual(['CLERK_PUBLISHABLE_KEY']);
     expect(readWebEnv({ VITE_CLERK_PUBLISHABLE_KEY: 'sk_test_secret' }).problems[0]?.message).toMatch(
       /pk_test_/,
     );
@@ -22,7 +34,8 @@ describe('configuration', () => {
     ).toEqual(['VITE_API_URL']);
   });
 
-  it('without VITE_CLERK_PUBLISHABLE_KEY the app shows a set-up page saying what to set and where', async () => {
+  it('without CLERK_PUBLISHABLE_KEY the app shows a set-up page saying what to set and where', async () => {
+    vi.stubEnv('CLERK_PUBLISHABLE_KEY', '');
     vi.stubEnv('VITE_CLERK_PUBLISHABLE_KEY', '');
     vi.resetModules();
     const { App } = await import('./index.tsx');
@@ -30,7 +43,8 @@ describe('configuration', () => {
     expect(
       await screen.findByRole('heading', { name: 'Connect usersync to your Clerk application' }),
     ).toBeVisible();
-    expect(screen.getByText('VITE_CLERK_PUBLISHABLE_KEY', { selector: 'li > code' })).toBeVisible();
+    expect(screen.getByText('CLERK_PUBLISHABLE_KEY', { selector: 'li > code' })).toBeVisible();
+    expect(screen.getByText(/The API reads the same variable/)).toBeVisible();
     expect(screen.getByText(/at the root of the repository/)).toBeVisible();
     expect(screen.getByRole('link', { name: /Clerk Dashboard → API keys/ })).toHaveAttribute(
       'href',

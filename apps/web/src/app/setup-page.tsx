@@ -42,10 +42,11 @@ export function SetupPage(props: { problems: EnvProblem[] }) {
             <li>
               Add it to the <code>.env</code> file at the root of the repository (create it if needed):
               <pre>
-                <code>VITE_CLERK_PUBLISHABLE_KEY=pk_test_…</code>
+                <code>CLERK_PUBLISHABLE_KEY=pk_test_…</code>
               </pre>
-              Optionally, set <code>VITE_API_URL=https://api.example.com</code> when the API runs on another
-              origin; leave it unset to call <code>/api</code> on this origin.
+              The API reads the same variable: one key for both. Optionally, set{' '}
+              <code>VITE_API_URL=https://api.example.com</code> when the API runs on another origin; leave it
+              unset to call <code>/api</code> on this origin.
             </li>
             <li>
               Restart <code>npm run dev</code>. For a production build, set the variable and run{' '}

@@ -10,18 +10,27 @@ export interface WebEnv {
 }
 
 export interface EnvProblem {
-  variable: 'VITE_CLERK_PUBLISHABLE_KEY' | 'VITE_API_URL';
+  variable: 'CLERK_PUBLISHABLE_KEY' | 'VITE_API_URL';
   message: string;
 }
 
-export function readWebEnv(raw: { VITE_CLERK_PUBLISHABLE_KEY?: string; VITE_API_URL?: string }): WebEnv {
+export interface RawWebEnv {
+  /** The same variable the API reads (vite.config.ts lets it through to the browser). */
+  CLERK_PUBLISHABLE_KEY?: string;
+  /** Older name, still read when CLERK_PUBLISHABLE_KEY is not set. */
+  VITE_CLERK_PUBLISHABLE_KEY?: string;
+  VITE_API_URL?: string;
+}
+
+export function readWebEnv(raw: RawWebEnv): WebEnv {
   const problems: EnvProblem[] = [];
-  let clerkPublishableKey: string | null = raw.VITE_CLERK_PUBLISHABLE_KEY?.trim() || null;
+  let clerkPublishableKey: string | null =
+    raw.CLERK_PUBLISHABLE_KEY?.trim() || raw.VITE_CLERK_PUBLISHABLE_KEY?.trim() || null;
   if (!clerkPublishableKey) {
-    problems.push({ variable: 'VITE_CLERK_PUBLISHABLE_KEY', message: 'is not set.' });
+    problems.push({ variable: 'CLERK_PUBLISHABLE_KEY', message: 'is not set.' });
   } else if (!/^pk_(test|live)_[A-Za-z0-9+/=_-]+$/.test(clerkPublishableKey)) {
     problems.push({
-      variable: 'VITE_CLERK_PUBLISHABLE_KEY',
+      variable: 'CLERK_PUBLISHABLE_KEY',
       message: 'does not look like a Clerk publishable key (it starts with pk_test_ or pk_live_).',
     });
     clerkPublishableKey = null;

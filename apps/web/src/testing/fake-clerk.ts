@@ -24,6 +24,8 @@ export interface FakeClerkOptions {
   onSessionChange?: (signedIn: boolean) => void;
   /** Behave like clerk-js that cannot load (blocked script, no network). */
   failToLoad?: boolean;
+  /** Behave like clerk-js on a slow network: loaded only after this long. */
+  loadDelayMs?: number;
 }
 
 type Listener = (resources: Resources) => void;
@@ -140,6 +142,7 @@ export function createFakeClerk(options: FakeClerkOptions) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         throw new Error('Failed to load Clerk (test stand-in)');
       }
+      if (options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, options.loadDelayMs));
       loadOptions = opts ?? {};
       loaded = true;
       emit();

@@ -30,6 +30,7 @@ export function renderApp(
     syncRetryPolicy?: RetryPolicy;
     tokens?: string[];
     clerkFailsToLoad?: boolean;
+    clerkLoadDelayMs?: number;
   },
 ) {
   const tokens = options.tokens ?? [];
@@ -38,6 +39,7 @@ export function renderApp(
     user: TEST_USER,
     signedIn: options.signedIn ?? true,
     failToLoad: options.clerkFailsToLoad,
+    loadDelayMs: options.clerkLoadDelayMs,
     getToken: async () => {
       issued += 1;
       const token = `test-session-token-${issued}`;

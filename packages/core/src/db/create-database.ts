@@ -32,15 +32,18 @@ export interface PoolStats {
 }
 
 /**
- * Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root (found by
- * walking up to pnpm-workspace.yaml), so the API, the CLI and `pnpm dev` all open the same one.
+ * A path from the configuration: absolute as is; relative to the repository root (found by walking up
+ * to pnpm-workspace.yaml), so the API (run from apps/api), the CLI and `npm run dev` all mean the same
+ * place whichever folder they run in.
  */
+export function resolveRepoPath(path: string, from = process.cwd()): string {
+  if (isAbsolute(path)) return path;
+  return resolve(findRepoRoot(from) ?? resolve(from), path);
+}
+
+/** Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root. */
 export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
-  if (dataDirEnv && isAbsolute(dataDirEnv)) return dataDirEnv;
-  // A relative DATA_DIR is relative to the repository root too: the API (run by turbo from apps/api)
-  // and the CLI (run from the root) must not end up on two different databases.
-  const root = findRepoRoot(from) ?? resolve(from);
-  return resolve(root, dataDirEnv || join('.data', 'pglite'));
+  return resolveRepoPath(dataDirEnv || join('.data', 'pglite'), from);
 }
 
 export class EmbeddedDatabaseInUseError extends Error {

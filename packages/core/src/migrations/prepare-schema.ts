@@ -37,7 +37,7 @@ export function describeApplied(applied: readonly string[], database: string): s
     : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${database}: ${applied.join(', ')}.`;
 }
 
-/** `1 pending migration (a): run \`pnpm db:migrate\`.` */
+/** `1 pending migration (a): run \`npm run db:migrate\`.` */
 export function describePending(pending: readonly string[]): string {
-  return `${pending.length} pending migration${pending.length === 1 ? '' : 's'} (${pending.join(', ')}): run \`pnpm db:migrate\`.`;
+  return `${pending.length} pending migration${pending.length === 1 ? '' : 's'} (${pending.join(', ')}): run \`npm run db:migrate\`.`;
 }

@@ -25,6 +25,14 @@ describe('/dashboard', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('offers no "Sign out" while Clerk is still loading for a signed-out visitor', async () => {
+    const { router } = renderApp('/dashboard', { apiUrl: api.url, signedIn: false, clerkLoadDelayMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(router.state.location.pathname).toBe('/dashboard'); // still loading
+    expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+    await waitFor(() => expect(router.state.location.pathname).toBe('/sign-in'));
+  });
+
   it('shows the profile card from GET /users/profile', async () => {
     api.reply(PROFILE, {
       status: 200,

@@ -84,16 +84,19 @@ export function DashboardLayout() {
               </NavLink>
             )}
           </nav>
-          <div className="app-header-account">
-            <div className="user-button-slot">
-              <UserButton />
+          {/* Only for a session Clerk has confirmed: not while it loads, nor on the way to sign-in. */}
+          {signedIn && (
+            <div className="app-header-account">
+              <div className="user-button-slot">
+                <UserButton />
+              </div>
+              <SignOutButton redirectUrl={paths.home.getHref()}>
+                <button type="button" className="button button-ghost button-small">
+                  Sign out
+                </button>
+              </SignOutButton>
             </div>
-            <SignOutButton redirectUrl={paths.home.getHref()}>
-              <button type="button" className="button button-ghost button-small">
-                Sign out
-              </button>
-            </SignOutButton>
-          </div>
+          )}
         </div>
       </header>
       <main id="main" className="app-main">
