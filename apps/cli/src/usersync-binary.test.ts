@@ -126,7 +126,7 @@ describe('usersync binary: help, usage and configuration errors', () => {
       const migrate = await runCliProcess(['migrate'], env);
       expect(migrate).toMatchObject({
         code: EXIT.ok,
-        stdout: expect.stringMatching(/^Applied \d+ migrations? to [^\n]*\n\s*2026_11_21_0001_initial/),
+        stdout: expect.stringMatching(/^Applied \d+ migrations? to [^\n]*: 2026_11_21_0001_initial/),
       });
       const after = await runCliProcess(['migrate', '--status'], env);
       expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);

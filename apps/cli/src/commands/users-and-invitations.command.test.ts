@@ -165,7 +165,7 @@ describe('usersync migrate (in-process, fresh embedded database)', () => {
       expect(declined.io.stderr()).toContain('Cancelled: nothing was changed');
       const stillThere = ctx();
       await runCli(['migrate', '--status'], stillThere);
-      expect(stillThere.io.stdout()).toContain('Up to date.');
+      expect(stillThere.io.stdout()).toContain('is up to date.');
       const accepted = testContext(handle.db, {}, captureIo([true]));
       expect(await runCli(['migrate', '--down'], accepted)).toBe(EXIT.ok);
       expect(accepted.io.stdout()).toContain(`Reverted ${newest}`);
