@@ -64,5 +64,5 @@ export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[
   return infos.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
 }
 
-// The one runner the CLI (`usersync migrate`, `pnpm db:migrate`) and the API (on start) share.
+// The one runner the CLI (`usersync migrate`, `npm run db:migrate`) and the API (on start) share.
 export { describeApplied, describePending, PendingMigrationsError, prepareSchema } from './prepare-schema.ts';

@@ -26,7 +26,7 @@ describeEachDatabase('migrations', (use) => {
     const refused = prepareSchema(db, { apply: false, database: 'the test db' });
     await expect(refused).rejects.toBeInstanceOf(PendingMigrationsError);
     await expect(refused).rejects.toThrow(
-      `the test db has 1 pending migration (${newest!.name}): run \`pnpm db:migrate\`.`,
+      `the test db has 1 pending migration (${newest!.name}): run \`npm run db:migrate\`.`,
     );
     const applied = await prepareSchema(db, { apply: true, database: 'the test db' });
     expect(applied).toEqual([newest!.name]);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { migrateToLatest, migrationStatus } from './index.ts';
 
-// The one migration runner the CLI (`usersync migrate`, `pnpm db:migrate`) and the API (on start) share,
+// The one migration runner the CLI (`usersync migrate`, `npm run db:migrate`) and the API (on start) share,
 // and the one wording of what it did.
 
 /** Pending migrations while the caller was told not to apply them (MIGRATE_ON_START=false). */
