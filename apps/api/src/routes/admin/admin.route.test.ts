@@ -116,7 +116,7 @@ describeEachDatabase('/api/v1/admin', (use) => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.users.active).toBeGreaterThanOrEqual(2);
-    // The organizations and reconcile_runs tables exist (migrations 0200, 0300), empty in this database.
+    // The organizations table exists (migration 0200), empty here: a count, not null.
     expect(body.organizations).toBe(0);
     expect(body.lastReconcileRun).toBeNull();
     expect(body.deliveries.last24h.byStatusAndType).toContainEqual({
