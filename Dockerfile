@@ -14,6 +14,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/cli/package.json apps/cli/
 COPY apps/web/package.json apps/web/
 COPY packages/core/package.json packages/core/
+COPY packages/config/package.json packages/config/
 COPY packages/testing/package.json packages/testing/
 COPY bench/package.json bench/
 COPY scripts/package.json scripts/

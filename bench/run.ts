@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startThrowawayPostgres } from '@usersync/core/testing';
+import { startThrowawayPostgres } from '@usersync/testing/database';
 import type { BenchContext } from './src/bench-context.ts';
 import { describeMachine, machineMarkdown } from './src/machine.ts';
 import { REPO_ROOT } from './src/paths.ts';

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['faults/**/*.test.ts'],
-    globalSetup: [fileURLToPath(import.meta.resolve('@usersync/core/testing/vitest-global-setup'))],
+    globalSetup: [fileURLToPath(import.meta.resolve('@usersync/testing/vitest-global-setup'))],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

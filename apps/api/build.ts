@@ -1,4 +1,4 @@
-// `pnpm build`: bundles src/server.ts (and src/migrate.ts) into dist/ with esbuild. Workspace code
+// `pnpm build`: bundles src/server.ts into dist/ with esbuild. Workspace code
 // (@usersync/*, exported as TypeScript source) is bundled; npm packages stay external and are loaded
 // from apps/api/node_modules at run time, so each must be a dependency of this package.
 import { rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ const externalNpmPackages: Plugin = {
 export async function buildServer(outdir = join(here, 'dist')): Promise<void> {
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: { server: join(here, 'src/server.ts'), migrate: join(here, 'src/migrate.ts') },
+    entryPoints: { server: join(here, 'src/server.ts') },
     outdir,
     bundle: true,
     platform: 'node',
@@ -54,5 +54,5 @@ export async function buildServer(outdir = join(here, 'dist')): Promise<void> {
 
 if (import.meta.main) {
   await buildServer();
-  console.log('apps/api: built dist/server.js and dist/migrate.js');
+  console.log('apps/api: built dist/server.js');
 }

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    globalSetup: [fileURLToPath(import.meta.resolve('@usersync/core/testing/vitest-global-setup'))],
+    globalSetup: [fileURLToPath(import.meta.resolve('@usersync/testing/vitest-global-setup'))],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv } from 'vite';
 import { initialJsSizeReport } from './vite-plugins/initial-js-size-report.ts';
+import { themeInitScript } from './vite-plugins/theme-init-script.ts';
 import { webBuildInfo } from './vite-plugins/web-build-info.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,6 +19,7 @@ export default defineConfig(({ mode }) => ({
   envPrefix: ENV_PREFIXES,
   plugins: [
     react(),
+    themeInitScript(),
     initialJsSizeReport({ budgetBytes: INITIAL_JS_BUDGET_BYTES, e2e: mode === 'e2e' }),
     // What the API checks before serving this build in production (same key as CLERK_PUBLISHABLE_KEY).
     webBuildInfo(publishableKeyOf(loadEnv(mode, repoRoot, ENV_PREFIXES))),

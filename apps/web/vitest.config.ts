@@ -24,7 +24,7 @@ export default defineConfig({
           environment: 'node',
           include: ['e2e/**/*.e2e.test.ts'],
           // A throwaway PostgreSQL for the API under test (unless DATABASE_URL is given).
-          globalSetup: [fileURLToPath(import.meta.resolve('@usersync/core/testing/vitest-global-setup'))],
+          globalSetup: [fileURLToPath(import.meta.resolve('@usersync/testing/vitest-global-setup'))],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -1,7 +1,8 @@
 // PostgreSQL stops in the middle of a stream of deliveries and comes back. The API must answer 503 for
 // every delivery it could not write (never 2xx for an unwritten one), and once Svix has redelivered the
 // failed ones the database must hold exactly what the history says: nothing lost, nothing twice.
-import { openTestDatabase, startThrowawayPostgres, type ThrowawayPostgres } from '@usersync/core/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openTestDatabase, startThrowawayPostgres, type ThrowawayPostgres } from '@usersync/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigratedDatabase } from '../src/databases.ts';
 import {
@@ -13,7 +14,6 @@ import {
   readState,
   type SendResult,
   send,
-  sleep,
   startApi,
   userHistories,
 } from './support.ts';

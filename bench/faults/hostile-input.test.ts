@@ -5,13 +5,14 @@
 // row; the API's resident memory stays flat. Also: out-of-range timestamps and over-long ids (signed,
 // so 422 invalid), bearer tokens of every other kind (401/429, no call to Clerk), and uploads the
 // client abandons half-way (no error logged).
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
-  sleep,
   startFakeClerkBackendApi,
-} from '@usersync/testing';
+} from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../src/databases.ts';
 import {

@@ -8,7 +8,7 @@ import {
   sampleClerkOrganizationMembership,
   sampleClerkUser,
 } from '@usersync/core/clerk';
-import { signSvixDelivery, testWebhookSecret } from '@usersync/testing';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import fc from 'fast-check';
 
 export interface HostileRequest {

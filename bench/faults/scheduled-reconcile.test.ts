@@ -2,14 +2,15 @@
 // PostgreSQL database, against the Clerk Backend API stand-in: each slot runs once, runs never overlap,
 // a 429 is waited out, a user changed while webhooks were down is repaired, and SIGTERM in the middle of
 // a run leaves it recorded `interrupted` with only whole pages written.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleClerkUser } from '@usersync/core/clerk';
 import type { ReconcileRunRow } from '@usersync/core/db';
 import { listReconcileRuns } from '@usersync/core/reconcile-runs';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiUnderTest, sleep, startApi } from './support.ts';
+import { type ApiUnderTest, startApi } from './support.ts';
 
 const SLOT_MS = 2_000;
 

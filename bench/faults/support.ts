@@ -5,13 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
 import { applyClerkEvent } from '@usersync/core/sync';
-import {
-  type ApiProcess,
-  signSvixDelivery,
-  startApiProcess,
-  testClerkKeys,
-  testWebhookSecret,
-} from '@usersync/testing';
+import { testClerkKeys } from '@usersync/testing/clerk';
+import { type ApiProcess, startApiProcess } from '@usersync/testing/processes';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import pg from 'pg';
 import { scratchDir } from '../src/paths.ts';
 
@@ -243,8 +239,4 @@ export async function readState(url: string): Promise<ComparableState> {
   } finally {
     await client.end();
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,7 +2,7 @@
 // order, with the same svix-ids (Svix may deliver an attempt to either replica). The result must be the
 // state one process reaches applying the events once, in Clerk's order.
 import { createInvitation } from '@usersync/core/invitations';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiUnderTest,

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ThrowawayPostgres } from '@usersync/core/testing';
+import type { ThrowawayPostgres } from '@usersync/testing/database';
 import type { MachineDescription } from './machine.ts';
 
 export interface BenchContext {

@@ -25,7 +25,6 @@ import healthRoute from './routes/health.route.ts';
 import metricsRoute from './routes/metrics.route.ts';
 import userProfileRoute from './routes/user-profile.route.ts';
 import usersSyncRoute from './routes/users-sync.route.ts';
-import { registerSharedSchemas } from './schemas.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -130,7 +129,6 @@ export async function usersyncApp(
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
-  registerSharedSchemas(app);
   await app.register(errorHandler);
   await app.register(database, { db });
   await app.register(metrics, { poolStats });

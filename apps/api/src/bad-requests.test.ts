@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { createClerkSessionSigner, signSvixDelivery, testWebhookSecret } from '@usersync/testing';
+import { type ClerkStandIns, createClerkSessionSigner, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase, snapshotTables } from '@usersync/testing/database';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  type ClerkStandIns,
-  snapshotTables,
-  startClerkStandIns,
-  WEB_ORIGIN,
-} from './test-helpers.ts';
+import { bearer, buildTestApp, WEB_ORIGIN } from './testing/index.ts';
 
 // Bad input is a 4xx with a JSON error (or a 5xx for a dependency failure), and writes nothing:
 // every table is compared before and after each request.

@@ -1,12 +1,13 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { createDatabase, type DatabaseHandle } from '@usersync/core/db';
 import { migrateToLatest } from '@usersync/core/migrations';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
 import { findWebhookEvent } from '@usersync/core/webhook-events';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, type ClerkStandIns, deliver, startClerkStandIns } from './test-helpers.ts';
+import { bearer, buildTestApp, deliver } from './testing/index.ts';
 
 // The database goes away mid-test (its own Postgres server, stopped and started again): every route
 // answers 503 without writing half of anything, and Svix's redeliveries afterwards lose nothing.

@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClerkSessionSigner, testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { findRepoRoot } from '@usersync/core/repo-root';
+import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import { describe, expect, it } from 'vitest';
-import { frontendApiHostFromPublishableKey } from './config.ts';
-import { applyDevWebhookSecret, describeMissingClerk, findRepoRoot, readEnv } from './env.ts';
+import { applyDevWebhookSecret, describeMissingClerk, readEnv } from './env.ts';
 
 const keys = testClerkKeys();
 const signer = createClerkSessionSigner();
@@ -308,23 +309,5 @@ describe('readEnv', () => {
         expect.stringMatching(/^CLERK_MAX_TOKEN_AGE_SECONDS: /),
       ]);
     }
-  });
-});
-
-describe('frontendApiHostFromPublishableKey', () => {
-  it('decodes the Frontend API host from pk_test_/pk_live_ keys', () => {
-    expect(frontendApiHostFromPublishableKey(keys.publishableKey)).toBe('usersync-test.clerk.accounts.dev');
-    const live = `pk_live_${Buffer.from('clerk.example.com$').toString('base64')}`;
-    expect(frontendApiHostFromPublishableKey(live)).toBe('clerk.example.com');
-  });
-
-  it.each([
-    null,
-    '',
-    'sk_test_abc',
-    'pk_test_',
-    `pk_test_${Buffer.from('no-dollar.example.com').toString('base64')}`,
-  ])('rejects %s', (key) => {
-    expect(frontendApiHostFromPublishableKey(key)).toBeNull();
   });
 });

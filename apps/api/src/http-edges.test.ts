@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEachDatabase } from '@usersync/core/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, SERVER_TIMEOUTS, type ServerTimeouts } from './app.ts';
 import { loggerOptions } from './logger.ts';
-import { type ClerkStandIns, startClerkStandIns, testConfig } from './test-helpers.ts';
+import { testAppConfig } from './testing/index.ts';
 
 // What happens on a real socket before a route runs: malformed requests, slow and vanishing clients,
 // and files of the built SPA that are not for the public. A listening server, raw TCP.
@@ -32,7 +33,7 @@ describeEachDatabase('the HTTP edge', (use) => {
     writeFileSync(join(webDistDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(webDistDir, 'assets', 'app.js.map'), '{"version":3,"sourcesContent":["secret"]}');
     app = await buildApp({
-      config: testConfig(clerk, { webDistDir }),
+      config: testAppConfig(clerk, { webDistDir }),
       db: use().db,
       logger: loggerOptions({ level: 'info', stream: { write: (line) => void logs.push(line) } }),
       timeouts: FAST_TIMEOUTS,

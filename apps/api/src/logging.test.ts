@@ -1,18 +1,12 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { signSvixDelivery, testWebhookSecret } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.ts';
 import { loggerOptions } from './logger.ts';
-import {
-  buildTestApp,
-  type ClerkStandIns,
-  deliver,
-  startClerkStandIns,
-  testConfig,
-  WEB_ORIGIN,
-} from './test-helpers.ts';
+import { buildTestApp, deliver, testAppConfig, WEB_ORIGIN } from './testing/index.ts';
 
 // Secrets, session tokens and Svix signatures never reach the log, on any path: success, rejection,
 // Clerk failures, and code that logs request headers wholesale.
@@ -108,7 +102,7 @@ describeEachDatabase(
       // A route that logs every header, as careless code might; added before ready().
       const lines: string[] = [];
       const app2 = await buildApp({
-        config: testConfig(clerk),
+        config: testAppConfig(clerk),
         db: use().db,
         logger: loggerOptions({ level: 'info', stream: { write: (line) => void lines.push(line) } }),
       });

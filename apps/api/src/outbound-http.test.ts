@@ -1,5 +1,5 @@
 import { createClerkClient } from '@clerk/backend';
-import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describe, expect, it } from 'vitest';
 import { limitOutboundHttp } from './outbound-http.ts';
 

@@ -5,44 +5,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { signSvixDelivery, startFakeClerkBackendApi } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
+import { BLANK_USERSYNC_ENV } from '@usersync/testing/processes';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../build.ts';
-import { type ClerkStandIns, startClerkStandIns, WEB_ORIGIN } from './test-helpers.ts';
+import { WEB_ORIGIN } from './testing/index.ts';
 
 // The real processes: `node src/server.ts` (development) and the esbuild bundle `dist/server.js` that
 // `pnpm start:api` runs, on real ports.
 
 const apiDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Every variable the server reads, blank: a developer's .env cannot leak into these tests (dotenv never overrides). */
-const BLANK_ENV = Object.fromEntries(
-  [
-    'NODE_ENV',
-    'DATABASE_URL',
-    'DATA_DIR',
-    'PORT',
-    'HOST',
-    'CLERK_WEBHOOK_SIGNING_SECRET',
-    'CLERK_WEBHOOK_SECRET',
-    'CLERK_SECRET_KEY',
-    'CLERK_PUBLISHABLE_KEY',
-    'CLERK_JWT_KEY',
-    'CLERK_API_URL',
-    'CLERK_MAX_TOKEN_AGE_SECONDS',
-    'WEB_ORIGIN',
-    'USER_DELETE_MODE',
-    'DELETE_MODE',
-    'DEFAULT_ROLE',
-    'LOG_LEVEL',
-    'WEB_DIST_DIR',
-    'RATE_LIMIT_PER_MINUTE',
-    'TRUST_PROXY',
-    'MIGRATE_ON_START',
-  ].map((name) => [name, '']),
-);
 
 interface ServerProcess {
   child: ChildProcess;
@@ -54,7 +29,7 @@ interface ServerProcess {
 function startServer(script: string, env: Record<string, string>, cwd = apiDir): ServerProcess {
   const child = spawn(process.execPath, [script], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...BLANK_ENV, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...BLANK_USERSYNC_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -2,13 +2,13 @@
 // Everything else is the app (app.ts). `node src/server.ts` in development, `node dist/server.js`
 // (built by build.ts, NODE_ENV defaulting to production) for `pnpm start:api`.
 import { createDatabase } from '@usersync/core/db';
+import { describeApplied, prepareSchema } from '@usersync/core/migrations';
 import closeWithGrace from 'close-with-grace';
 import { buildApp, SERVER_TIMEOUTS } from './app.ts';
 import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';
 import { loggerOptions } from './logger.ts';
 import { limitOutboundHttp } from './outbound-http.ts';
 import { checkWebBuild } from './plugins/web-app.plugin.ts';
-import { pendingMigrations, runMigrations } from './run-migrations.ts';
 
 const envFiles = loadDotenvFiles();
 const env = readEnv();
@@ -61,17 +61,12 @@ if (!production && (missingClerk.length > 0 || problems.length > 0)) {
 }
 
 try {
-  if (config.migrateOnStart) {
-    const applied = await runMigrations(database.db);
-    if (applied.length > 0) log.info({ applied }, `migrated ${database.description}`);
-  } else {
-    const pending = await pendingMigrations(database.db);
-    if (pending.length > 0) {
-      throw new Error(
-        `pending migrations ${pending.join(', ')}: run \`npm run db:migrate\` (MIGRATE_ON_START=false)`,
-      );
-    }
-  }
+  // MIGRATE_ON_START=false: refuse to start while a migration is pending (a separate step applies them).
+  const applied = await prepareSchema(database.db, {
+    apply: config.migrateOnStart,
+    database: database.description,
+  });
+  if (applied.length > 0) log.info({ applied }, describeApplied(applied, database.description));
 } catch (error) {
   log.fatal({ err: error }, `cannot start: database ${database.description} is not ready`);
   await database.close().catch(() => {});

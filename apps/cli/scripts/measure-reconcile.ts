@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase } from '@usersync/core/db';
 import { migrateToLatest } from '@usersync/core/migrations';
-import { startThrowawayPostgres } from '@usersync/core/testing';
-import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
-import { addClerkUsers, BIN } from '../src/testing/cli-test-helpers.ts';
+import { addClerkUsers, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
+import { startThrowawayPostgres } from '@usersync/testing/database';
+import { CLI_ENTRY } from '@usersync/testing/processes';
 
 const users = Number(process.argv[2] ?? 100_000);
 const kind = (process.argv[3] ?? 'postgres') as 'postgres' | 'pglite';
@@ -43,7 +43,7 @@ const run = (args: string[]) =>
   new Promise<{ report: { durationMs: number; usersPerSecond: number; counts: unknown }; maxRssKb: number }>(
     (resolve, reject) => {
       import('node:child_process').then(({ spawn }) => {
-        const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args, '--json'], {
+        const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, CLI_ENTRY, ...args, '--json'], {
           env: { ...process.env, ...databaseEnv, CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url },
         });
         let stdout = '';

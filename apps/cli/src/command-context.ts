@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { createDatabase, type DatabaseHandle, type Db, databaseConfigFromEnv } from '@usersync/core/db';
-import type { SyncOptions } from '@usersync/core/sync';
+import { createDatabase, type DatabaseHandle, type Db } from '@usersync/core/db';
 import type { CliConfig } from './env.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
@@ -31,10 +30,6 @@ export interface CommandContext {
   signal?: AbortSignal;
 }
 
-export function syncOptions(config: CliConfig): SyncOptions {
-  return { defaultRole: config.defaultRole, deleteMode: config.deleteMode };
-}
-
 export function resolvePath(ctx: CommandContext, path: string): string {
   return isAbsolute(path) ? path : resolve(ctx.cwd, path);
 }
@@ -52,12 +47,7 @@ export function createCommandContext(
     cwd: options.cwd,
     signal: options.signal,
     async database() {
-      // A small pool: the CLI runs a few transactions at a time at most.
-      handle ??= createDatabase(
-        config.databaseUrl
-          ? { kind: 'postgres', url: config.databaseUrl, poolSize: 5 }
-          : databaseConfigFromEnv(undefined, config.dataDir),
-      );
+      handle ??= createDatabase(config.database);
       return handle;
     },
     async close() {

@@ -8,7 +8,7 @@ import { reportError, runCli } from './program.ts';
 // `pnpm usersync …` runs us from apps/cli; paths typed on the command line are relative to where
 // the operator typed them (INIT_CWD, set by pnpm/npm), else to the current directory.
 const cwd = process.env.INIT_CWD ?? process.cwd();
-loadDotEnv(import.meta.dirname);
+loadDotEnv();
 
 // First Ctrl-C: stop between steps (a reconcile finishes its current transactions). Second: now.
 const controller = new AbortController();

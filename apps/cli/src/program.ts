@@ -363,7 +363,7 @@ function describeError(ctx: CommandContext, error: unknown): { message: string; 
     return {
       message:
         `cannot reach the database (${(error as Error).message}).` +
-        (ctx.config.databaseUrl ? ' Check DATABASE_URL and that Postgres is running.' : ''),
+        (ctx.config.database.kind === 'postgres' ? ' Check DATABASE_URL and that Postgres is running.' : ''),
       exitCode: EXIT.failure,
     };
   }

@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, type Db } from '@usersync/core/db';
 import { mapClerkUser } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { addClerkUsers, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
+import { runCliProcess } from '@usersync/testing/processes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from './exit-codes.ts';
-import { addClerkUsers, runBinary } from './testing/cli-test-helpers.ts';
 
 // The real binary, as operators and scripts run it: exit codes, messages, and a reconcile killed
 // half-way then run again.
 
 describe('usersync binary: help, usage and configuration errors', () => {
   it('prints help with the exit codes for the program and every command', async () => {
-    const root = await runBinary(['--help'], {});
+    const root = await runCliProcess(['--help'], {});
     expect(root.code).toBe(EXIT.ok);
     for (const command of ['migrate', 'webhook', 'reconcile', 'invite', 'users']) {
       expect(root.stdout).toContain(command);
@@ -31,7 +31,7 @@ describe('usersync binary: help, usage and configuration errors', () => {
       ['users', 'list'],
       ['users', 'show'],
     ];
-    const results = await Promise.all(commands.map((args) => runBinary([...args, '--help'], {})));
+    const results = await Promise.all(commands.map((args) => runCliProcess([...args, '--help'], {})));
     results.forEach((result, i) => {
       expect(result.code, commands[i]!.join(' ')).toBe(EXIT.ok);
       expect(result.stdout, commands[i]!.join(' ')).toMatch(/^Usage: usersync /);
@@ -40,10 +40,10 @@ describe('usersync binary: help, usage and configuration errors', () => {
 
   it('exits 2 on usage errors and names what is wrong', async () => {
     const [unknown, badLimit, noRole, badType] = await Promise.all([
-      runBinary(['frobnicate'], {}),
-      runBinary(['users', 'list', '--limit', 'many'], {}),
-      runBinary(['invite', 'ada@example.com'], {}),
-      runBinary(
+      runCliProcess(['frobnicate'], {}),
+      runCliProcess(['users', 'list', '--limit', 'many'], {}),
+      runCliProcess(['invite', 'ada@example.com'], {}),
+      runCliProcess(
         ['webhook', 'send', 'user.exploded', '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
         {},
       ),
@@ -67,15 +67,15 @@ describe('usersync binary: help, usage and configuration errors', () => {
   });
 
   it('exits 2 naming missing or malformed configuration, without printing secrets', async () => {
-    const noKey = await runBinary(['reconcile'], {});
+    const noKey = await runCliProcess(['reconcile'], {});
     expect(noKey.code).toBe(EXIT.usage);
     expect(noKey.stderr).toContain('CLERK_SECRET_KEY is not set');
-    const badUrl = await runBinary(['users', 'list'], { DATABASE_URL: 'mysql://secret-password@db/x' });
+    const badUrl = await runCliProcess(['users', 'list'], { DATABASE_URL: 'mysql://secret-password@db/x' });
     expect(badUrl.code).toBe(EXIT.usage);
     expect(badUrl.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
     expect(badUrl.stderr).not.toContain('secret-password');
     // DATA_DIR elsewhere: no local development secret beside it either.
-    const noSecret = await runBinary(['webhook', 'send', 'user.created'], {
+    const noSecret = await runCliProcess(['webhook', 'send', 'user.created'], {
       DATA_DIR: join(tmpdir(), `usersync-no-dev-secret-${process.pid}`, 'pglite'),
     });
     expect(noSecret.code).toBe(EXIT.usage);
@@ -83,7 +83,7 @@ describe('usersync binary: help, usage and configuration errors', () => {
   });
 
   it('exits 1 when the database cannot be reached', async () => {
-    const result = await runBinary(['users', 'list'], {
+    const result = await runCliProcess(['users', 'list'], {
       DATABASE_URL: 'postgres://u:hunter2@127.0.0.1:9/none',
     });
     expect(result.code).toBe(EXIT.failure);
@@ -96,13 +96,13 @@ describe('usersync binary: help, usage and configuration errors', () => {
     try {
       // What `npm run dev`'s API leaves while it runs: the lock file beside the data folder, naming a live pid.
       writeFileSync(`${dataDir}.lock`, String(process.pid));
-      const plain = await runBinary(['users', 'list'], { DATA_DIR: dataDir });
+      const plain = await runCliProcess(['users', 'list'], { DATA_DIR: dataDir });
       expect(plain.code).toBe(EXIT.failure);
       expect(plain.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(/^usersync: The embedded database at .* is open in another process \(pid \d+/),
       ]);
       expect(plain.stderr).not.toMatch(/\n\s+at /);
-      const json = await runBinary(['users', 'list', '--json'], { DATA_DIR: dataDir });
+      const json = await runCliProcess(['users', 'list', '--json'], { DATA_DIR: dataDir });
       expect(json.code).toBe(EXIT.failure);
       expect(JSON.parse(json.stdout)).toEqual({
         error: { message: expect.stringContaining('open in another process'), exitCode: EXIT.failure },
@@ -118,24 +118,24 @@ describe('usersync binary: help, usage and configuration errors', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'usersync-cli-migrate-'));
     try {
       const env = { DATA_DIR: dataDir };
-      const before = await runBinary(['migrate', '--status'], env);
+      const before = await runCliProcess(['migrate', '--status'], env);
       expect(before).toMatchObject({
         code: EXIT.ok,
         stdout: expect.stringMatching(/pending\s+2026_11_21_0001_initial/),
       });
-      const migrate = await runBinary(['migrate'], env);
+      const migrate = await runCliProcess(['migrate'], env);
       expect(migrate).toMatchObject({
         code: EXIT.ok,
-        stdout: expect.stringMatching(/^Applied \d+ migrations? to [^\n]*\n\s*2026_11_21_0001_initial/),
+        stdout: expect.stringMatching(/^Applied \d+ migrations? to [^\n]*: 2026_11_21_0001_initial/),
       });
-      const after = await runBinary(['migrate', '--status'], env);
+      const after = await runCliProcess(['migrate', '--status'], env);
       expect(after.stdout).toMatch(/applied\s+2026_11_21_0001_initial/);
-      expect(after.stdout).toContain('Up to date.');
+      expect(after.stdout).toContain('is up to date.');
       // stdin is not a terminal here: --down (drops every table) is refused unless --yes.
-      const down = await runBinary(['migrate', '--down'], env);
+      const down = await runCliProcess(['migrate', '--down'], env);
       expect(down).toMatchObject({ code: EXIT.refused, stderr: expect.stringContaining('Add --yes') });
-      expect((await runBinary(['migrate', '--status'], env)).stdout).toContain('Up to date.');
-      const confirmed = await runBinary(['migrate', '--down', '--yes'], env);
+      expect((await runCliProcess(['migrate', '--status'], env)).stdout).toContain('is up to date.');
+      const confirmed = await runCliProcess(['migrate', '--down', '--yes'], env);
       expect(confirmed).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining('Reverted') });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -175,10 +175,10 @@ describeEachDatabase('usersync reconcile binary: killed half-way, run again', (u
       const clerkUsers = addClerkUsers(api, 5_000, { prefix: 'user_kill' });
       addClerkUsers(other, 50, { prefix: 'user_elsewhere' });
       const env = { ...databaseEnv(), CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url };
-      if (kind === 'pglite') expect((await runBinary(['migrate'], env)).code).toBe(EXIT.ok);
+      if (kind === 'pglite') expect((await runCliProcess(['migrate'], env)).code).toBe(EXIT.ok);
 
       let killedAt = 0;
-      const killed = await runBinary(['reconcile', '--apply'], env, {
+      const killed = await runCliProcess(['reconcile', '--apply'], env, {
         onStderr: (chunk, kill) => {
           const done = [...chunk.matchAll(/applying: (\d+)\/5000/g)].map((m) => Number(m[1]));
           // A line is printed after its page committed: kill at the first one short of the end.
@@ -193,7 +193,7 @@ describeEachDatabase('usersync reconcile binary: killed half-way, run again', (u
       expect(partial).toBeGreaterThan(0);
       expect(partial).toBeLessThan(5_000);
 
-      const resumed = await runBinary(['reconcile', '--apply', '--json'], env);
+      const resumed = await runCliProcess(['reconcile', '--apply', '--json'], env);
       expect(resumed.code, resumed.stderr).toBe(EXIT.ok);
       const report = JSON.parse(resumed.stdout);
       expect(report.counts).toMatchObject({ create: 5_000 - partial, unchanged: partial, update: 0 });
@@ -208,7 +208,7 @@ describeEachDatabase('usersync reconcile binary: killed half-way, run again', (u
         }
       });
 
-      const refused = await runBinary(['reconcile', '--apply'], { ...env, CLERK_API_URL: other.url });
+      const refused = await runCliProcess(['reconcile', '--apply'], { ...env, CLERK_API_URL: other.url });
       expect(refused.code).toBe(EXIT.refused);
       expect(refused.stderr).toContain('Refused: 100% of active database users are not in Clerk');
       expect(await withDatabase(count)).toBe(5_000);
@@ -228,7 +228,7 @@ describeEachDatabase(
         addClerkUsers(api, 3_000, { prefix: 'user_sigint' });
         const env = { DATABASE_URL: use().url!, CLERK_SECRET_KEY: keys.secretKey, CLERK_API_URL: api.url };
         let sent = false;
-        const result = await runBinary(['reconcile', '--apply'], env, {
+        const result = await runCliProcess(['reconcile', '--apply'], env, {
           onStderr: (chunk, kill) => {
             if (!sent && /applying: \d+/.test(chunk)) {
               sent = true;

@@ -2,19 +2,18 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
-  signSvixDelivery,
   startFakeClerkBackendApi,
   testClerkKeys,
-  testWebhookSecret,
-} from '@usersync/testing';
+} from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
+import { launchChromium } from '@usersync/testing/processes';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildE2eSpa } from './support/build-e2e-spa.ts';
-import { launchChromium } from './support/launch-chromium.ts';
 import { openTestClerkPage } from './support/open-test-clerk-page.ts';
 import { type RunningApi, startApiServer } from './support/start-api-server.ts';
 

@@ -6,18 +6,18 @@ import {
   sampleClerkOrganizationMembership,
   sampleClerkUser,
 } from '@usersync/core/clerk';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
   startFakeClerkBackendApi,
   testClerkKeys,
-  testWebhookSecret,
-} from '@usersync/testing';
+} from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
+import { launchChromium } from '@usersync/testing/processes';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildE2eSpa } from './support/build-e2e-spa.ts';
-import { launchChromium } from './support/launch-chromium.ts';
 import { openTestClerkPage } from './support/open-test-clerk-page.ts';
 import { type RunningApi, startApiServer } from './support/start-api-server.ts';
 

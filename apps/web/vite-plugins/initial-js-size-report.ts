@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
+import { themeInitScriptSource } from './theme-init-script.ts';
 
 /** The window global the e2e build reads its test Clerk from; it must never reach a normal build. */
 export const TEST_CLERK_GLOBAL = '__USERSYNC_TEST_CLERK__';
@@ -13,20 +12,16 @@ export interface InitialJsReport {
 
 /**
  * Prints the JavaScript a first visit downloads before anything renders: the entry chunk and every
- * chunk it imports statically (transitively), plus the pre-paint theme script from public/, gzipped.
+ * chunk it imports statically (transitively), plus the pre-paint theme script, gzipped.
  * Lazy route chunks and Clerk's own script (clerk-js, loaded by @clerk/react from Clerk's CDN at run
  * time) are not part of it. Fails the build above the budget, and fails a non-e2e build that still
  * contains the test-only Clerk hook.
  */
 export function initialJsSizeReport(options: { budgetBytes: number; e2e: boolean }): Plugin {
   let report: InitialJsReport | undefined;
-  let publicDir = '';
   return {
     name: 'usersync:initial-js-size-report',
     apply: 'build',
-    configResolved(config) {
-      publicDir = config.publicDir;
-    },
     generateBundle(_outputOptions, bundle) {
       const chunks = new Map<string, { code: string; imports: string[]; isEntry: boolean }>();
       for (const [fileName, output] of Object.entries(bundle)) {
@@ -50,14 +45,12 @@ export function initialJsSizeReport(options: { budgetBytes: number; e2e: boolean
         const code = chunks.get(fileName)!.code;
         return { fileName, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
       });
-      try {
-        const themeScript = readFileSync(join(publicDir, 'theme-init.js'));
-        files.push({
-          fileName: 'theme-init.js (public/)',
-          bytes: themeScript.length,
-          gzipBytes: gzipSync(themeScript, { level: 9 }).length,
-        });
-      } catch {}
+      const themeScript = themeInitScriptSource();
+      files.push({
+        fileName: 'theme-init.js (pre-paint)',
+        bytes: Buffer.byteLength(themeScript),
+        gzipBytes: gzipSync(themeScript, { level: 9 }).length,
+      });
       report = { files, totalGzipBytes: files.reduce((sum, f) => sum + f.gzipBytes, 0) };
     },
     closeBundle() {

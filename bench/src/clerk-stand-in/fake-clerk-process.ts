@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sampleClerkUser } from '@usersync/core/clerk';
-import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 
 export interface FakeClerkConfig {
   users: number;

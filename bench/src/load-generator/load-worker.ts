@@ -3,7 +3,7 @@
 // Prints one JSON line (the result) to stdout.
 import { performance } from 'node:perf_hooks';
 import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { signSvixDelivery } from '@usersync/testing';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import autocannon from 'autocannon';
 import { startCpuWindow } from '../cpu-usage.ts';
 import { summarizeLatencies } from '../stats.ts';

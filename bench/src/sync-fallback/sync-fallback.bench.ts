@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClerkSessionSigner, startApiProcess, testClerkKeys } from '@usersync/testing';
+import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
+import { startApiProcess } from '@usersync/testing/processes';
 import { type BenchContext, runNodeProcess } from '../bench-context.ts';
 import { fakeClerkUserId, startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
 import { createMigratedDatabase, query } from '../databases.ts';

@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { clerkWebhookEnvelopeSchema, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { mapClerkUser } from '@usersync/core/sync';
-import { signSvixDelivery, testWebhookSecret } from '@usersync/testing';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import pino from 'pino';
 import { Webhook } from 'svix';
 import { svixVerifier } from '../../../apps/api/src/lib/svix-signature.ts';

@@ -1,13 +1,12 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { openTestDatabase, type TestDatabase } from '@usersync/core/testing';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
-  signSvixDelivery,
   startFakeClerkBackendApi,
   testClerkKeys,
-  testWebhookSecret,
-} from '@usersync/testing';
+} from '@usersync/testing/clerk';
+import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
+import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExampleApp } from './app.ts';

@@ -1,11 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@usersync/core/testing';
+import { REPO_ROOT } from './repo-root.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Builds the API's production bundle (about 1 s), so a test never runs a stale one. */
+export function buildApiEntry(): string {
+  execFileSync(process.execPath, ['build.ts'], { cwd: join(REPO_ROOT, 'apps', 'api'), stdio: 'pipe' });
+  return apiEntry();
+}
 
 /** The production build that benchmarks, fault suites and the browser test run (`pnpm build` makes it). */
 export function apiEntry(): string {
@@ -131,10 +136,6 @@ export function readMemory(pid: number): { rssKiB: number; peakRssKiB: number } 
   const field = (name: string) =>
     Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rssKiB: field('VmRSS'), peakRssKiB: field('VmHWM') };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function tail(file: string, lines = 30): string {

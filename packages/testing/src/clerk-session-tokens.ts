@@ -42,12 +42,12 @@ export function createClerkSessionSigner(): ClerkSessionSigner {
   };
 }
 
-/** Keys in Clerk's formats. The publishable key encodes a frontend API host; nothing is fetched from it. */
+/** A well-formed publishable key (`pk_test_` + base64 of `host$`); nothing is fetched from its host. */
+export const TEST_PUBLISHABLE_KEY = `pk_test_${btoa('usersync-test.clerk.accounts.dev$')}`;
+
+/** Keys in Clerk's formats: a fresh secret key and the test publishable key. */
 export function testClerkKeys() {
-  return {
-    secretKey: `sk_test_${randomBytes(24).toString('hex')}`,
-    publishableKey: `pk_test_${Buffer.from('usersync-test.clerk.accounts.dev$').toString('base64')}`,
-  };
+  return { secretKey: `sk_test_${randomBytes(24).toString('hex')}`, publishableKey: TEST_PUBLISHABLE_KEY };
 }
 
 function b64url(text: string) {

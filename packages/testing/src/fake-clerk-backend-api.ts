@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A fault to answer with instead of the real response. */
 export interface InjectedFault {
@@ -254,8 +255,4 @@ function deepMerge(target: Record<string, unknown>, patch: Record<string, unknow
     else merged[key] = value;
   }
   return merged;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

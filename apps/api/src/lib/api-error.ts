@@ -1,3 +1,5 @@
+import { ErrorResponseSchema } from '@usersync/core/http-contract';
+
 /**
  * An error we answer with as-is: our own message, a status, optional machine code and headers.
  * The error handler shows these messages to clients; any other error's message stays in the log.
@@ -43,4 +45,12 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
     code: 'rate_limited',
     headers: { 'retry-after': String(seconds) },
   });
+}
+
+/** Response schemas for the error statuses a route can answer with: each is the contract's error body. */
+export function errorResponses<const Code extends number>(...codes: Code[]) {
+  return Object.fromEntries(codes.map((code) => [code, ErrorResponseSchema])) as Record<
+    Code,
+    typeof ErrorResponseSchema
+  >;
 }

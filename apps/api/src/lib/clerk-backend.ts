@@ -1,6 +1,6 @@
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import type { ClerkConfig } from '../config.ts';
+import type { ClerkConfig } from '@usersync/config';
 import { ApiError, serviceUnavailable } from './api-error.ts';
 
 /** Clerk's Backend API client, or null without CLERK_SECRET_KEY. No telemetry calls from our server. */

@@ -3,8 +3,11 @@ import type { Profile } from '@usersync/core/http-contract';
 import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
 import type { UserWithSettings } from '@usersync/core/users';
 
-export type { Profile };
-
+/**
+ * A users row and their active organizations as the contract's Profile. Settings other than `theme`
+ * come from `preferences`; the response schema serialises only the settings the contract declares,
+ * so nothing else leaks.
+ */
 export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
   return {
     id: user.id,
@@ -17,7 +20,7 @@ export function toProfile(user: UserWithSettings, organizations: UserOrganizatio
     imageUrl: user.image_url,
     phoneNumber: user.phone_number,
     role: user.role,
-    settings: { theme: user.settings.theme },
+    settings: { ...user.settings.preferences, theme: user.settings.theme },
     memberSince: user.created_at.toISOString(),
     organizations: organizations.map((o) => ({
       id: o.clerk_id,

@@ -1,9 +1,9 @@
 import { sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { createClerkSessionSigner } from '@usersync/testing';
+import { type ClerkStandIns, createClerkSessionSigner, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, buildTestApp, type ClerkStandIns, startClerkStandIns, WEB_ORIGIN } from '../test-helpers.ts';
+import { bearer, buildTestApp, WEB_ORIGIN } from '../testing/index.ts';
 import { sessionTokenFromHeader } from './clerk-auth.plugin.ts';
 
 // What a hostile client can make the API do before it is authenticated: nothing outbound, and nothing

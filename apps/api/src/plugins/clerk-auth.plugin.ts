@@ -1,8 +1,8 @@
 import { isMachineToken } from '@clerk/backend/internal';
 import { type ClerkFastifyOptions, clerkPlugin, getAuth } from '@clerk/fastify';
+import type { ClerkConfig } from '@usersync/config';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { ClerkConfig } from '../config.ts';
 import { ApiError, notConfigured, serviceUnavailable, tooManyRequests } from '../lib/api-error.ts';
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import { frontendApiHostFromPublishableKey } from '@usersync/config';
 import fp from 'fastify-plugin';
-import { frontendApiHostFromPublishableKey } from '../config.ts';
 import { ApiError } from '../lib/api-error.ts';
 
 export interface SecurityOptions {

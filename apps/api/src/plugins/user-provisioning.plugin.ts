@@ -1,6 +1,7 @@
 import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
 import { promoteListedAdmin } from '@usersync/core/admin';
+import type { SyncStatus } from '@usersync/core/http-contract';
 import { hasActiveMembership, isOrganizationTombstoned } from '@usersync/core/organizations';
 import {
   InvalidClerkPayloadError,
@@ -8,10 +9,12 @@ import {
   mapClerkOrganization,
   mapClerkOrganizationMembership,
   syncUserFromClerk,
+  unhandledOutcome,
+  type WriteOutcome,
   writeOrganization,
   writeOrganizationMembership,
 } from '@usersync/core/sync';
-import { findUserByClerkId, type UserWithSettings } from '@usersync/core/users';
+import { findUserByClerkId, isTombstoned, type UserWithSettings } from '@usersync/core/users';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
@@ -19,11 +22,9 @@ import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts
 import { createClerkBackend, withTimeout } from '../lib/clerk-backend.ts';
 import { SingleFlight } from '../lib/single-flight.ts';
 
-export type ProvisionStatus = 'existing' | 'created' | 'updated';
-
 export interface Caller {
   /** existing: the row was there; created/updated: it was read from Clerk just now. */
-  status: ProvisionStatus;
+  status: SyncStatus;
   user: UserWithSettings;
 }
 
@@ -105,7 +106,7 @@ export default fp<UserProvisioningOptions>(
           code: 'clerk_user_mismatch',
         });
       }
-      let outcome: Awaited<ReturnType<typeof syncUserFromClerk>>['outcome'];
+      let outcome: WriteOutcome;
       try {
         ({ outcome } = await syncUserFromClerk(db, raw, options.sync));
       } catch (error) {
@@ -118,7 +119,8 @@ export default fp<UserProvisioningOptions>(
         }
         throw error;
       }
-      if (outcome === 'deleted') {
+      const status = callerStatus(outcome);
+      if (status === null) {
         fastify.metrics.fallbackSync('gone');
         throw gone();
       }
@@ -129,14 +131,6 @@ export default fp<UserProvisioningOptions>(
         throw gone();
       }
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
-      // unchanged/stale: another request or a webhook stored this (or a newer) version first.
-      // A reactivated row changed: report it as updated.
-      const status =
-        outcome === 'created'
-          ? 'created'
-          : outcome === 'updated' || outcome === 'reactivated'
-            ? 'updated'
-            : 'existing';
       fastify.metrics.fallbackSync(status);
       return { status, user };
     }
@@ -184,7 +178,7 @@ export default fp<UserProvisioningOptions>(
       if (user?.deleted_at) throw gone();
       if (user?.is_active) return { status: 'existing', user };
       // Hard-deleted users leave only a tombstone: answer without asking Clerk.
-      if (!user && (await isTombstoned(clerkUserId))) throw gone();
+      if (!user && (await isTombstoned(db, clerkUserId))) throw gone();
       return null;
     }
 
@@ -196,15 +190,6 @@ export default fp<UserProvisioningOptions>(
         // finished finds that flight's row here instead of calling Clerk a second time.
         return (await fromDatabase(clerkUserId)) ?? readFromClerk(clerkUserId, log);
       });
-    }
-
-    async function isTombstoned(clerkUserId: string): Promise<boolean> {
-      const row = await db
-        .selectFrom('user_tombstones')
-        .select('clerk_id')
-        .where('clerk_id', '=', clerkUserId)
-        .executeTakeFirst();
-      return row !== undefined;
     }
 
     const organizationFlights = new SingleFlight<string, void>();
@@ -302,3 +287,23 @@ export default fp<UserProvisioningOptions>(
   },
   { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth', 'metrics'] },
 );
+
+/** What the caller is told after a read from Clerk; null: the user is deleted (410). */
+function callerStatus(outcome: WriteOutcome): SyncStatus | null {
+  switch (outcome) {
+    case 'created':
+      return 'created';
+    // A reactivated row changed: report it as updated.
+    case 'updated':
+    case 'reactivated':
+      return 'updated';
+    // Another request or a webhook stored this (or a newer) version first.
+    case 'unchanged':
+    case 'stale':
+      return 'existing';
+    case 'deleted':
+      return null;
+    default:
+      return unhandledOutcome(outcome);
+  }
+}

@@ -1,11 +1,12 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
 import { findWebhookEvent } from '@usersync/core/webhook-events';
-import { signSvixDelivery } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type ClerkStandIns, deliver, startClerkStandIns } from '../test-helpers.ts';
+import { buildTestApp, deliver } from '../testing/index.ts';
 
 describeEachDatabase('POST /api/webhooks/clerk', (use) => {
   let clerk: ClerkStandIns;

@@ -1,11 +1,11 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mentionsListedEmail, promoteListedAdmin } from '@usersync/core/admin';
 import { isDatabaseUnavailableError } from '@usersync/core/db';
+import { SvixHeadersSchema, WebhookAckSchema } from '@usersync/core/http-contract';
 import { applyClerkEvent } from '@usersync/core/sync';
-import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../config.ts';
-import { ApiError, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
+import { ApiError, errorResponses, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
 import { svixVerifier } from '../lib/svix-signature.ts';
-import { errorRef } from '../schemas.ts';
 
 export interface ClerkWebhookOptions {
   signingSecret: string | null;
@@ -17,18 +17,12 @@ export interface ClerkWebhookOptions {
 /** Svix's own limit is far below this; anything larger is not a Clerk user event. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
-const statusSchema = {
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string', enum: ['applied', 'duplicate', 'stale', 'ignored'] } },
-} as const;
-
 /**
  * POST /api/webhooks/clerk: Clerk's deliveries through Svix. The signature covers the exact bytes
  * received, so this plugin takes every body as a raw Buffer (whatever its content type) and never
  * lets Fastify's JSON parser near it (docs/decisions/011). Not rate-limited, not behind Clerk auth.
  */
-const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastify, options) => {
+const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async (fastify, options) => {
   const verify = options.signingSecret ? svixVerifier(options.signingSecret) : null;
 
   // Scoped to this plugin: the rest of the app keeps Fastify's JSON parser.
@@ -52,23 +46,8 @@ const clerkWebhookRoute: FastifyPluginAsync<ClerkWebhookOptions> = async (fastif
       // a browser. Leaving them out saved about 4 % of the API's CPU per delivery (docs/decisions/073).
       helmet: false,
       schema: {
-        headers: {
-          type: 'object',
-          properties: {
-            'svix-id': { type: 'string', minLength: 1, maxLength: 255 },
-            'svix-timestamp': { type: 'string', pattern: '^[0-9]{1,12}$' },
-            'svix-signature': { type: 'string', minLength: 1, maxLength: 4096 },
-          },
-        },
-        response: {
-          200: statusSchema,
-          400: errorRef,
-          413: errorRef,
-          415: errorRef,
-          422: errorRef,
-          500: errorRef,
-          503: errorRef,
-        },
+        headers: SvixHeadersSchema,
+        response: { 200: WebhookAckSchema, ...errorResponses(400, 413, 415, 422, 500, 503) },
       },
     },
     async (request) => {

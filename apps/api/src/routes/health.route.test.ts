@@ -1,10 +1,11 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { clerkBackendUserSource } from '@usersync/core/clerk-backend';
 import { runRecordedReconcile } from '@usersync/core/reconcile-runs';
-import { describeEachDatabase } from '@usersync/core/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bearer, buildTestApp, type ClerkStandIns, deliver, startClerkStandIns } from '../test-helpers.ts';
+import { bearer, buildTestApp, deliver } from '../testing/index.ts';
 
 const OK = { status: 'ok', reasons: [] };
 

@@ -1,37 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HealthResponseSchema } from '@usersync/core/http-contract';
 import { readSyncHealth } from '@usersync/core/sync-health';
 import { countUsers } from '@usersync/core/users';
-import type { FastifyPluginAsync } from 'fastify';
-
-const healthSchema = {
-  type: 'object',
-  required: ['status', 'database', 'users', 'lastWebhookAt', 'sync'],
-  properties: {
-    status: { type: 'string', enum: ['ok', 'error'] },
-    database: { type: 'string', enum: ['up', 'down'] },
-    users: { type: ['integer', 'null'], description: 'Active users (refreshed at most every 15 s)' },
-    lastWebhookAt: { type: ['string', 'null'], format: 'date-time' },
-    sync: {
-      description:
-        'Whether webhooks keep the table in step (docs/observability.md); null when the database is down',
-      type: ['object', 'null'],
-      required: ['status', 'reasons'],
-      properties: {
-        status: { type: 'string', enum: ['ok', 'degraded'] },
-        reasons: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: {
-              code: { type: 'string', enum: ['deliveries_failed', 'reconcile_drift', 'webhooks_silent'] },
-              message: { type: 'string' },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
 
 export interface HealthRouteOptions {
   /** STALE_AFTER: see readSyncHealth. */
@@ -49,7 +19,7 @@ export const USERS_COUNT_TTL_MS = 15_000;
  * is only about this replica being able to serve). `sync` tells whether the sync itself is healthy;
  * a degraded sync still answers 200.
  */
-const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (fastify, { staleAfterMs }) => {
+const healthRoute: FastifyPluginAsyncTypebox<HealthRouteOptions> = async (fastify, { staleAfterMs }) => {
   let counted: { users: number; at: number } | null = null;
   const activeUsers = async () => {
     if (counted && Date.now() - counted.at < USERS_COUNT_TTL_MS) return counted.users;
@@ -62,7 +32,7 @@ const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (fastify, { st
     '/health',
     {
       schema: {
-        response: { 200: healthSchema, 503: healthSchema },
+        response: { 200: HealthResponseSchema, 503: HealthResponseSchema },
       },
     },
     async (request, reply) => {
@@ -72,8 +42,8 @@ const healthRoute: FastifyPluginAsync<HealthRouteOptions> = async (fastify, { st
           readSyncHealth(fastify.db, { staleAfterMs }),
         ]);
         return {
-          status: 'ok',
-          database: 'up',
+          status: 'ok' as const,
+          database: 'up' as const,
           users,
           lastWebhookAt: sync.lastDeliveryAt?.toISOString() ?? null,
           sync: { status: sync.status, reasons: sync.reasons },

@@ -4,18 +4,11 @@ import {
   sampleClerkOrganizationMembership,
   sampleClerkUser,
 } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { startFakeClerkBackendApi } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTestApp,
-  type ClerkStandIns,
-  deliver,
-  startClerkStandIns,
-  testConfig,
-  WEB_ORIGIN,
-} from '../test-helpers.ts';
+import { buildTestApp, deliver, testAppConfig, WEB_ORIGIN } from '../testing/index.ts';
 
 // The user's organizations in the profile, and the organization fallback of POST /api/v1/users/sync:
 // a session token naming an active organization makes sure the organization and the membership exist,
@@ -192,7 +185,7 @@ describeEachDatabase('/api/v1/users and organizations', (use) => {
     it('makes one organization read for concurrent first requests of one member', async () => {
       const slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 150 });
       const { app: replica } = await buildTestApp(use().db, clerk, {
-        config: { clerk: { ...testConfig(clerk).clerk, apiUrl: slowClerk.url } },
+        config: { clerk: { ...testAppConfig(clerk).clerk, apiUrl: slowClerk.url } },
       });
       const member = clerkMember();
       slowClerk.users.set(member.userId, member.user);

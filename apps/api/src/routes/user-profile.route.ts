@@ -1,57 +1,34 @@
-import { THEMES } from '@usersync/core/db';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ProfileSchema, ProfileUpdateSchema } from '@usersync/core/http-contract';
 import { updateAppOwnedFields } from '@usersync/core/users';
-import type { FastifyPluginAsync } from 'fastify';
-import { ApiError } from '../lib/api-error.ts';
+import { ApiError, errorResponses } from '../lib/api-error.ts';
 import { loadProfile } from '../lib/profile.ts';
-import { errorRef, profileRef } from '../schemas.ts';
 
-const commonResponses = {
-  401: errorRef,
-  410: errorRef,
-  429: errorRef,
-  500: errorRef,
-  502: errorRef,
-  503: errorRef,
-} as const;
-
-const bearer = {
-  type: 'object',
-  required: ['authorization'],
-  properties: { authorization: { type: 'string' } },
-} as const;
-
-/** GET and PATCH /api/v1/users/profile: the signed-in user's profile; PATCH changes app-owned fields only. */
-const userProfileRoute: FastifyPluginAsync = async (fastify) => {
+/**
+ * GET and PATCH /api/v1/users/profile: the signed-in user's profile. PATCH is a partial update of the
+ * app-owned fields the contract declares (ProfileUpdateSchema); anything else is a 400.
+ */
+const userProfileRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/profile',
-    {
-      schema: {
-        headers: bearer,
-        response: { 200: profileRef, ...commonResponses },
-      },
-    },
+    { schema: { response: { 200: ProfileSchema, ...errorResponses(401, 410, 429, 500, 502, 503) } } },
     async (request) => loadProfile(fastify.db, request.caller.user),
   );
 
-  fastify.patch<{ Body: { theme: (typeof THEMES)[number] } }>(
+  fastify.patch(
     '/users/profile',
     {
       bodyLimit: 16 * 1024,
       schema: {
-        headers: bearer,
-        body: {
-          type: 'object',
-          required: ['theme'],
-          additionalProperties: false,
-          properties: { theme: { type: 'string', enum: [...THEMES] } },
+        body: ProfileUpdateSchema,
+        response: {
+          200: ProfileSchema,
+          ...errorResponses(400, 401, 410, 413, 415, 429, 500, 502, 503),
         },
-        response: { 200: profileRef, 400: errorRef, 413: errorRef, 415: errorRef, ...commonResponses },
       },
     },
     async (request) => {
-      const user = await updateAppOwnedFields(fastify.db, request.caller.user.id, {
-        theme: request.body.theme,
-      });
+      const user = await updateAppOwnedFields(fastify.db, request.caller.user.id, { settings: request.body });
       // The row went away between the check and the update (a hard delete).
       if (!user) throw new ApiError(410, 'This account has been deleted', { code: 'user_deleted' });
       return loadProfile(fastify.db, user);

@@ -1,23 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { promoteListedAdmin } from '@usersync/core/admin';
+import { SyncResponseSchema } from '@usersync/core/http-contract';
 import { findUserByClerkId } from '@usersync/core/users';
-import type { FastifyPluginAsync } from 'fastify';
+import { errorResponses } from '../lib/api-error.ts';
 import { loadProfile } from '../lib/profile.ts';
-import { errorRef, profileRef } from '../schemas.ts';
-
-const syncResponse = (statuses: string[]) =>
-  ({
-    type: 'object',
-    required: ['status', 'profile'],
-    properties: { status: { type: 'string', enum: statuses }, profile: profileRef },
-  }) as const;
 
 /**
  * POST /api/v1/users/sync: the SPA calls it after sign-in. The caller's row was made sure of by the
- * user-provisioning hook (read from Clerk when missing); this reports which way it went, and makes sure
- * of the active organization the session token names. Takes no profile data from the request: a
- * body, if any, is read and discarded.
+ * user-provisioning hook (read from Clerk when missing); this reports which way it went (200
+ * `existing`, 201 `created` or `updated`), and makes sure of the active organization the session token
+ * names. Takes no profile data from the request: a body, if any, is read and discarded.
  */
-const usersSyncRoute: FastifyPluginAsync<{ adminEmails: readonly string[] }> = async (fastify, options) => {
+const usersSyncRoute: FastifyPluginAsyncTypebox<{ adminEmails: readonly string[] }> = async (
+  fastify,
+  options,
+) => {
   // Scoped to this route's plugin: any body (none, `{}`, anything else) is accepted and ignored.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 }, (_request, _body, done) =>
@@ -29,21 +26,10 @@ const usersSyncRoute: FastifyPluginAsync<{ adminEmails: readonly string[] }> = a
     {
       bodyLimit: 16 * 1024,
       schema: {
-        headers: {
-          type: 'object',
-          required: ['authorization'],
-          properties: { authorization: { type: 'string' } },
-        },
         response: {
-          200: syncResponse(['existing']),
-          201: syncResponse(['created', 'updated']),
-          401: errorRef,
-          410: errorRef,
-          413: errorRef,
-          429: errorRef,
-          500: errorRef,
-          502: errorRef,
-          503: errorRef,
+          200: SyncResponseSchema,
+          201: SyncResponseSchema,
+          ...errorResponses(401, 410, 413, 429, 500, 502, 503),
         },
       },
     },

@@ -1,19 +1,11 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { createInvitation } from '@usersync/core/invitations';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { startFakeClerkBackendApi } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  buildTestApp,
-  type ClerkStandIns,
-  deliver,
-  startClerkStandIns,
-  testConfig,
-  WEB_ORIGIN,
-} from '../test-helpers.ts';
+import { bearer, buildTestApp, deliver, testAppConfig, WEB_ORIGIN } from '../testing/index.ts';
 
 describeEachDatabase('/api/v1/users', (use) => {
   let clerk: ClerkStandIns;
@@ -200,7 +192,7 @@ describeEachDatabase('/api/v1/users', (use) => {
       // A slow Clerk keeps the flight open while the other requests arrive.
       const slowClerk = await startFakeClerkBackendApi({ secretKey: clerk.keys.secretKey, latencyMs: 150 });
       const { app: replica } = await buildTestApp(use().db, clerk, {
-        config: { clerk: { ...testConfig(clerk).clerk, apiUrl: slowClerk.url } },
+        config: { clerk: { ...testAppConfig(clerk).clerk, apiUrl: slowClerk.url } },
       });
       const user = sampleClerkUser();
       const id = user.id as string;
@@ -280,6 +272,27 @@ describeEachDatabase('/api/v1/users', (use) => {
         headers: bearer(clerk, id),
       });
       expect(reread.json().settings).toEqual({ theme: 'dark' });
+    });
+
+    it('returns only the settings the contract declares, whatever else preferences hold', async () => {
+      const { id } = clerkUser();
+      const created = (await sync(id)).json().profile;
+      await use()
+        .db.updateTable('user_settings')
+        .set({ preferences: JSON.stringify({ internalNote: 'not for the browser' }) })
+        .where('user_id', '=', created.id)
+        .execute();
+      const profile = (
+        await app.inject({ method: 'GET', url: '/api/v1/users/profile', headers: bearer(clerk, id) })
+      ).json();
+      expect(profile.settings).toEqual({ theme: 'system' });
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: '/api/v1/users/profile',
+        headers: bearer(clerk, id),
+        payload: { internalNote: 'from the browser' },
+      });
+      expect(patched.statusCode).toBe(400);
     });
 
     it('keeps a theme set in the app when Clerk later sends a newer version of the user', async () => {

@@ -1,4 +1,10 @@
-import { migrateDown, migrateToLatest, migrationStatus } from '@usersync/core/migrations';
+import {
+  describeApplied,
+  describePending,
+  migrateDown,
+  migrateToLatest,
+  migrationStatus,
+} from '@usersync/core/migrations';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -25,8 +31,8 @@ export async function migrateCommand(ctx: CommandContext, options: MigrateOption
         `  ${m.appliedAt ? 'applied' : 'pending'}  ${m.name}${m.appliedAt ? `  (${m.appliedAt.toISOString()})` : ''}`,
       );
     }
-    const pending = status.filter((m) => !m.appliedAt).length;
-    ctx.io.out(pending === 0 ? 'Up to date.' : `${pending} pending: run \`npm run db:migrate\`.`);
+    const pending = status.filter((m) => !m.appliedAt).map((m) => m.name);
+    ctx.io.out(pending.length === 0 ? describeApplied([], description) : describePending(pending));
     return EXIT.ok;
   }
   if (options.down) {
@@ -47,10 +53,6 @@ export async function migrateCommand(ctx: CommandContext, options: MigrateOption
     return EXIT.ok;
   }
   const applied = await migrateToLatest(db);
-  ctx.io.out(
-    applied.length === 0
-      ? `${description} is up to date.`
-      : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${description}:\n${applied.map((n) => `  ${n}`).join('\n')}`,
-  );
+  ctx.io.out(describeApplied(applied, description));
   return EXIT.ok;
 }

@@ -1,12 +1,17 @@
 import { sampleClerkUser } from '@usersync/core/clerk';
 import { insertReconcileRun, listReconcileRuns, withReconcileLock } from '@usersync/core/reconcile-runs';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import {
+  addClerkUsers,
+  type FakeClerkBackendApi,
+  startFakeClerkBackendApi,
+  testClerkKeys,
+} from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { addClerkUsers, captureIo, testContext } from '../testing/cli-test-helpers.ts';
+import { captureIo, clerkAt, testContext } from '../testing/command-fixtures.ts';
 import { reconcileCommand } from './reconcile.command.ts';
 
 // 501 users are two Backend API pages of 500: an incremental run that reads one page proves it
@@ -16,8 +21,7 @@ const CLERK_USERS = 501;
 describeEachDatabase('usersync reconcile --since (incremental) and reconcile runs', (use) => {
   const keys = testClerkKeys();
   let api: FakeClerkBackendApi;
-  const context = (io = captureIo()) =>
-    testContext(use().db, { clerkSecretKey: keys.secretKey, clerkApiUrl: api.url }, io);
+  const context = (io = captureIo()) => testContext(use().db, clerkAt(api.url, keys.secretKey), io);
   const listRequests = () => api.requests.filter((r) => r === 'GET /v1/users').length;
 
   beforeAll(async () => {

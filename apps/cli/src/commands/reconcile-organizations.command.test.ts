@@ -5,12 +5,12 @@ import {
   sampleClerkUser,
 } from '@usersync/core/clerk';
 import { applyClerkEvent } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { clerkAt, testContext } from '../testing/command-fixtures.ts';
 
 // `usersync reconcile` for organizations and memberships, against the Backend API stand-in (its
 // `GET /v1/organizations` and `GET /v1/organization_memberships`, paged), over the real database.
@@ -37,7 +37,7 @@ describeEachDatabase('usersync reconcile: organizations and memberships', (use, 
   });
 
   const reconcile = async (args: string[]) => {
-    const ctx = testContext(use().db, { clerkSecretKey: keys.secretKey, clerkApiUrl: api.url });
+    const ctx = testContext(use().db, clerkAt(api.url, keys.secretKey));
     const code = await runCli(['reconcile', ...args], ctx);
     return { code, out: ctx.io.stdout(), err: ctx.io.stderr() };
   };

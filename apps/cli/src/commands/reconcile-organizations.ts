@@ -44,8 +44,8 @@ export async function reconcileOrganizationKinds(
     const source =
       options.sources?.[kind] ??
       clerkBackendOrganizationSource(kind, {
-        secretKey: requireClerkSecretKey(ctx.config),
-        apiUrl: ctx.config.clerkApiUrl,
+        secretKey: requireClerkSecretKey(ctx.config.clerk),
+        apiUrl: ctx.config.clerk.apiUrl,
         retry: options.retry,
         onRetry: ({ status, waitMs }) =>
           progress.note(

@@ -2,12 +2,17 @@ import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import type { Db } from '@usersync/core/db';
 import { createInvitation } from '@usersync/core/invitations';
 import { applyClerkEvent, mapClerkUser, syncUserFromClerk } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
-import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import {
+  addClerkUsers,
+  type FakeClerkBackendApi,
+  startFakeClerkBackendApi,
+  testClerkKeys,
+} from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { addClerkUsers, testContext } from '../testing/cli-test-helpers.ts';
+import { clerkAt, testContext } from '../testing/command-fixtures.ts';
 import { reconcileCommand } from './reconcile.command.ts';
 
 const CLERK_USERS = 5_000;
@@ -48,8 +53,7 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
   let invitedEmail: string;
   const onlyInDatabase: string[] = [];
 
-  const context = () =>
-    testContext(use().db, { clerkSecretKey: keys.secretKey, clerkApiUrl: api.url, defaultRole: 'member' });
+  const context = () => testContext(use().db, clerkAt(api.url, keys.secretKey));
 
   beforeAll(async () => {
     api = await startFakeClerkBackendApi({
@@ -267,7 +271,7 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
         .select(['clerk_id', 'updated_at', 'is_active'])
         .orderBy('clerk_id')
         .execute();
-      const ctx = testContext(db, { clerkSecretKey: keys.secretKey, clerkApiUrl: other.url });
+      const ctx = testContext(db, clerkAt(other.url, keys.secretKey));
       const { exitCode, report } = await reconcileCommand(ctx, { apply: true, deactivateMissing: true });
       expect(exitCode).toBe(EXIT.refused);
       expect(report).toMatchObject({ refused: true, guard: { tripped: true, forced: false } });
@@ -281,7 +285,7 @@ describeEachDatabase('usersync reconcile against the Clerk Backend API stand-in'
       expect(after).toEqual(before);
       // Overriding the guard while deactivating is the one combination that can deactivate everyone:
       // refused unattended (before Clerk or the database is read) unless --yes.
-      const forced = testContext(db, { clerkSecretKey: keys.secretKey, clerkApiUrl: other.url });
+      const forced = testContext(db, clerkAt(other.url, keys.secretKey));
       const requestsBefore = other.requests.length;
       await expect(runCli(['reconcile', '--apply', '--deactivate-missing', '--force'], forced)).resolves.toBe(
         EXIT.refused,

@@ -2,7 +2,7 @@ import { clerkBackendUserSource, type RetryPolicy } from '@usersync/core/clerk-b
 import type { ReconcileRunRow } from '@usersync/core/db';
 import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
 import { parseSince, resolveSince, runRecordedReconcile } from '@usersync/core/reconcile-runs';
-import { type CommandContext, confirmDestructive, syncOptions } from '../command-context.ts';
+import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
@@ -61,12 +61,12 @@ export async function reconcileCommand(
   }
   const progress = createProgressReporter(ctx.io);
   let retries = 0;
-  const secretKey = options.source ? '' : requireClerkSecretKey(ctx.config);
+  const secretKey = options.source ? '' : requireClerkSecretKey(ctx.config.clerk);
   const sourceFor = (since: Date | null): ClerkUserSource =>
     options.source ??
     clerkBackendUserSource({
       secretKey,
-      apiUrl: ctx.config.clerkApiUrl,
+      apiUrl: ctx.config.clerk.apiUrl,
       since: since ?? undefined,
       retry: options.retry,
       onRetry: ({ status, waitMs }) => {
@@ -92,7 +92,7 @@ export async function reconcileCommand(
   let run: ReconcileRunRow;
   try {
     const result = await runRecordedReconcile(db, sourceFor, {
-      ...syncOptions(ctx.config),
+      ...ctx.config.sync,
       trigger: 'cli',
       kind: since ? 'incremental' : 'full',
       since: since ?? undefined,

@@ -2,12 +2,12 @@ import { sampleClerkUser } from '@usersync/core/clerk';
 import { createDatabase } from '@usersync/core/db';
 import { listInvitations } from '@usersync/core/invitations';
 import { syncUserFromClerk } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { captureIo, testContext } from '../testing/cli-test-helpers.ts';
+import { captureIo, testContext } from '../testing/command-fixtures.ts';
 
 describeEachDatabase('usersync invite and users', (use) => {
   it('invite pre-provisions a role that the first sync of that verified email claims', async () => {
@@ -165,7 +165,7 @@ describe('usersync migrate (in-process, fresh embedded database)', () => {
       expect(declined.io.stderr()).toContain('Cancelled: nothing was changed');
       const stillThere = ctx();
       await runCli(['migrate', '--status'], stillThere);
-      expect(stillThere.io.stdout()).toContain('Up to date.');
+      expect(stillThere.io.stdout()).toContain('is up to date.');
       const accepted = testContext(handle.db, {}, captureIo([true]));
       expect(await runCli(['migrate', '--down'], accepted)).toBe(EXIT.ok);
       expect(accepted.io.stdout()).toContain(`Reverted ${newest}`);

@@ -1,13 +1,13 @@
 import { listAuditLog } from '@usersync/core/audit-log';
 import { sampleClerkUser } from '@usersync/core/clerk';
 import { syncUserFromClerk } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing';
+import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { clerkAt, testContext } from '../testing/command-fixtures.ts';
 
 describeEachDatabase('usersync users set-role', (use) => {
   it('sets a role by email or Clerk id with an audit entry; refuses unknown roles and the last admin', async () => {
@@ -55,7 +55,7 @@ describeEachDatabase('usersync users set-role', (use) => {
       const cleo = sampleClerkUser({ id: 'user_set_cleo', email: 'cleo@example.com' });
       clerkApi.users.set('user_set_cleo', cleo);
       await syncUserFromClerk(db, cleo);
-      const config = { clerkSecretKey: keys.secretKey, clerkApiUrl: clerkApi.url };
+      const config = clerkAt(clerkApi.url, keys.secretKey);
       clerkApi.setFault(() => ({ status: 503 }));
       expect(await runCli(['users', 'set-role', 'user_set_cleo', 'admin'], testContext(db, config))).toBe(
         EXIT.failure,

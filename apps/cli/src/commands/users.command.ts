@@ -48,8 +48,8 @@ export async function usersSetRoleCommand(
   }
   const { db } = await ctx.database();
   const user = await findUserByRef(db, ref);
-  const clerk = ctx.config.clerkSecretKey
-    ? createClerkClient({ secretKey: ctx.config.clerkSecretKey, apiUrl: ctx.config.clerkApiUrl })
+  const clerk = ctx.config.clerk.secretKey
+    ? createClerkClient({ secretKey: ctx.config.clerk.secretKey, apiUrl: ctx.config.clerk.apiUrl })
     : null;
   let result: Awaited<ReturnType<typeof changeUserRole>>;
   try {

@@ -1,8 +1,8 @@
-import { describeEachDatabase } from '@usersync/core/testing';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { captureIo, testContext } from '../testing/cli-test-helpers.ts';
+import { captureIo, testContext } from '../testing/command-fixtures.ts';
 
 const DAY = 86_400_000;
 

@@ -1,12 +1,12 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import { applyClerkEvent } from '@usersync/core/sync';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
 import { lastWebhookAt } from '@usersync/core/webhook-events';
+import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { testContext } from '../testing/cli-test-helpers.ts';
+import { testContext } from '../testing/command-fixtures.ts';
 
 describeEachDatabase('usersync webhook replay', (use) => {
   it('re-applies a recorded delivery after the row was lost, under a derived svix-id', async () => {

@@ -3,7 +3,7 @@ import {
   WebhookEventNotFoundError,
   WebhookEventNotReplayableError,
 } from '@usersync/core/reconcile';
-import { type CommandContext, syncOptions } from '../command-context.ts';
+import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
 /**
@@ -18,7 +18,7 @@ export async function webhookReplayCommand(
   const { db } = await ctx.database();
   let result: Awaited<ReturnType<typeof replayWebhookEvent>>;
   try {
-    result = await replayWebhookEvent(db, svixId, syncOptions(ctx.config));
+    result = await replayWebhookEvent(db, svixId, ctx.config.sync);
   } catch (error) {
     if (error instanceof WebhookEventNotFoundError) throw new CliError(error.message, EXIT.notFound);
     if (error instanceof WebhookEventNotReplayableError) throw new CliError(error.message, EXIT.failure);

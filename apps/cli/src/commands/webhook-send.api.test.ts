@@ -1,51 +1,37 @@
-import { buildApp } from '@usersync/api/app';
-import type { AppConfig } from '@usersync/api/config';
-import { describeEachDatabase } from '@usersync/core/testing';
+import { buildTestApp } from '@usersync/api/testing';
 import { findUserByClerkId } from '@usersync/core/users';
-import { testClerkKeys, testWebhookSecret } from '@usersync/testing';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
+import { runCliProcess } from '@usersync/testing/processes';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { runBinary, testContext } from '../testing/cli-test-helpers.ts';
+import { testContext } from '../testing/command-fixtures.ts';
 
 // `webhook send` round trip: the real API (apps/api's buildApp) listening on a real port, over the
 // test's Postgres or PGlite. What the CLI signs, the API verifies and applies.
 
 describeEachDatabase('usersync webhook send → running API', (use, kind) => {
-  const secret = testWebhookSecret();
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let clerk: ClerkStandIns;
+  let secret: string;
+  let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
   let url: string;
 
   beforeAll(async () => {
-    const keys = testClerkKeys();
-    const config: AppConfig = {
-      webhookSigningSecret: secret,
-      clerk: {
-        secretKey: keys.secretKey,
-        publishableKey: keys.publishableKey,
-        jwtKey: null,
-        apiUrl: 'http://127.0.0.1:9',
-        maxTokenAgeSeconds: null,
-      },
-      webOrigins: [],
-      sync: { deleteMode: 'soft', defaultRole: 'member' },
-      access: { roles: ['member', 'admin'], adminEmails: [] },
-      webDistDir: null,
-      rateLimitPerMinute: 10_000,
-      trustProxy: false,
-      clerkTimeoutMs: 5_000,
-      metrics: { token: null, public: true },
-      reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
-      staleAfterMs: 60 * 60_000,
-    };
-    app = await buildApp({ config, db: use().db });
+    clerk = await startClerkStandIns();
+    secret = clerk.webhookSecret;
+    ({ app } = await buildTestApp(use().db, clerk));
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     url = `${address}/api/webhooks/clerk`;
   });
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await clerk?.close();
+  });
 
   const send = async (args: string[]) => {
-    const ctx = testContext(use().db, { webhookSecret: secret, webhookUrl: url });
+    const ctx = testContext(use().db, { webhookSigningSecret: secret, webhookUrl: url });
     const code = await runCli(['webhook', 'send', ...args], ctx);
     return { code, out: ctx.io.stdout(), err: ctx.io.stderr() };
   };
@@ -104,7 +90,7 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
   it('sends every organization event type; orgs list and show read the result', async () => {
     const { db } = use();
     const run = async (args: string[]) => {
-      const ctx = testContext(db, { webhookSecret: secret, webhookUrl: url });
+      const ctx = testContext(db, { webhookSigningSecret: secret, webhookUrl: url });
       const code = await runCli(args, ctx);
       return { code, out: ctx.io.stdout(), err: ctx.io.stderr() };
     };
@@ -192,7 +178,7 @@ describeEachDatabase('usersync webhook send → running API', (use, kind) => {
   });
 
   it('works the same from the real binary, reading the secret from the environment', async () => {
-    const result = await runBinary(
+    const result = await runCliProcess(
       ['webhook', 'send', 'user.created', '--user-id', `user_binary_${kind}`, '--url', url],
       {
         CLERK_WEBHOOK_SECRET: secret,

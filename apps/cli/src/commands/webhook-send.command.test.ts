@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleClerkUser } from '@usersync/core/clerk';
-import { testWebhookSecret } from '@usersync/testing';
+import { testWebhookSecret } from '@usersync/testing/svix';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../command-context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runCli } from '../program.ts';
-import { captureIo, testConfig } from '../testing/cli-test-helpers.ts';
+import { captureIo, testConfig } from '../testing/command-fixtures.ts';
 import { isLoopbackHost } from './webhook-send.command.ts';
 
 // What `webhook send` puts on the wire, checked with Svix's own verifier. The round trip through the
@@ -45,7 +45,7 @@ describe('usersync webhook send: signed like Svix', () => {
   const context = (overrides: Partial<ReturnType<typeof testConfig>> = {}) => {
     const io = captureIo();
     const ctx: CommandContext = {
-      config: testConfig({ webhookSecret: secret, webhookUrl: url, ...overrides }),
+      config: testConfig({ webhookSigningSecret: secret, webhookUrl: url, ...overrides }),
       io,
       cwd: tmpdir(),
       database: () => Promise.reject(new Error('webhook send must not open the database')),
@@ -95,7 +95,7 @@ describe('usersync webhook send: signed like Svix', () => {
   });
 
   it('a signature from another secret does not verify (the check above can fail)', async () => {
-    const { ctx } = context({ webhookSecret: testWebhookSecret() });
+    const { ctx } = context({ webhookSigningSecret: testWebhookSecret() });
     expect(await runCli(['webhook', 'send', 'user.created'], ctx)).toBe(EXIT.ok);
     expect(() => verify(received.at(-1)!)).toThrow();
   });

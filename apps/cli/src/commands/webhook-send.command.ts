@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ import {
   type UserEventType,
 } from '@usersync/core/clerk';
 import { findUserByClerkId } from '@usersync/core/users';
-import { Webhook } from 'svix';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -96,7 +96,7 @@ export async function webhookSendCommand(
       EXIT.usage,
     );
   }
-  const secret = options.secret ?? ctx.config.webhookSecret;
+  const secret = options.secret ?? ctx.config.webhookSigningSecret;
   if (!secret) {
     throw new CliError(
       'no signing secret: start `npm run dev` once (its API makes a local one that this command reads), or set CLERK_WEBHOOK_SIGNING_SECRET in .env as the API uses, or pass --secret',
@@ -107,17 +107,16 @@ export async function webhookSendCommand(
   checkTarget(url, options.allowRemote);
   const { event, sent } = await buildEvent(ctx, type, options);
   const body = JSON.stringify(event);
-  const svixId = options.svixId ?? `msg_${randomBytes(14).toString('base64url')}`;
-  const now = new Date();
-  let signature: string;
+  let svixHeaders: ReturnType<typeof signSvixDelivery>;
   try {
-    signature = new Webhook(secret).sign(svixId, now, body);
+    svixHeaders = signSvixDelivery(secret, body, options.svixId ? { svixId: options.svixId } : {});
   } catch (error) {
     throw new CliError(
       `the signing secret is not usable (expected whsec_…): ${(error as Error).message}`,
       EXIT.usage,
     );
   }
+  const svixId = svixHeaders['svix-id'];
   const objectId = (event.data as { id?: unknown }).id;
   if (options.verbose) ctx.io.err(`body: ${body}`);
 
@@ -128,9 +127,7 @@ export async function webhookSendCommand(
       headers: {
         'content-type': 'application/json',
         'user-agent': 'usersync-cli (webhook send)',
-        'svix-id': svixId,
-        'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'svix-signature': signature,
+        ...svixHeaders,
       },
       body,
       signal: AbortSignal.any([AbortSignal.timeout(15_000), ...(ctx.signal ? [ctx.signal] : [])]),
@@ -214,7 +211,9 @@ async function buildEvent(
     if (!known) {
       throw new CliError(
         `user.updated for ${id}: its current fields are unknown (not readable in the database${
-          ctx.config.databaseUrl ? '' : ' — the embedded one is open in `npm run dev`, or has no such user'
+          ctx.config.database.kind === 'postgres'
+            ? ''
+            : ' — the embedded one is open in `npm run dev`, or has no such user'
         }, and not sent by this tool before). Send it with --file <user.json> holding the whole Clerk user, or send user.created first.`,
         EXIT.usage,
       );

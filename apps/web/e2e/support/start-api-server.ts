@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { type ApiProcess, startApiProcess } from '@usersync/testing';
-
-const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
+import { type ApiProcess, buildApiEntry, startApiProcess } from '@usersync/testing/processes';
 
 export interface RunningApi {
   origin: string;
@@ -17,8 +13,7 @@ export interface RunningApi {
  * WEB_ORIGIN. Resolves when GET /api/health answers 200.
  */
 export async function startApiServer(env: Record<string, string>): Promise<RunningApi> {
-  // Rebuild (about 1 s) so the test never runs a stale bundle.
-  execFileSync(process.execPath, ['build.ts'], { cwd: `${repoRoot}/apps/api`, stdio: 'pipe' });
+  buildApiEntry();
   const api: ApiProcess = await startApiProcess({ name: 'web-e2e-api', env, originAsWebOrigin: true });
   return { origin: api.url, output: api.output, stop: api.stop };
 }

@@ -1,4 +1,5 @@
 import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { paths } from '../config/paths.ts';
 import { RootLayout } from './routes/root.tsx';
 import { RouteErrorBoundary } from './routes/route-error.tsx';
 
@@ -17,29 +18,35 @@ export const routes: RouteObject[] = [
       {
         lazy: () => import('./routes/clerk-layout.tsx'),
         children: [
-          { path: 'sign-in/*', lazy: () => import('./routes/sign-in.tsx') },
-          { path: 'sign-up/*', lazy: () => import('./routes/sign-up.tsx') },
-          { path: 'auth/callback', lazy: () => import('./routes/auth-callback.tsx') },
+          {
+            path: paths.signIn.path,
+            lazy: () => import('./routes/clerk-auth-page.tsx').then((m) => ({ Component: m.SignInRoute })),
+          },
+          {
+            path: paths.signUp.path,
+            lazy: () => import('./routes/clerk-auth-page.tsx').then((m) => ({ Component: m.SignUpRoute })),
+          },
+          { path: paths.authCallback.path, lazy: () => import('./routes/auth-callback.tsx') },
           {
             // The signed-in shell (profile loaded once) around the dashboard and the admin console.
             lazy: () => import('./routes/dashboard/layout.tsx'),
             children: [
               {
-                path: 'dashboard',
+                path: paths.dashboard.root.path,
                 children: [
                   { index: true, lazy: () => import('./routes/dashboard/overview.tsx') },
                   { path: '*', lazy: () => import('./routes/not-found.tsx') },
                 ],
               },
               {
-                path: 'admin',
+                path: paths.admin.root.path,
                 lazy: () => import('./routes/admin/layout.tsx'),
                 children: [
                   { index: true, lazy: () => import('./routes/admin/overview.tsx') },
-                  { path: 'deliveries', lazy: () => import('./routes/admin/deliveries.tsx') },
-                  { path: 'users', lazy: () => import('./routes/admin/users.tsx') },
-                  { path: 'users/:clerkId', lazy: () => import('./routes/admin/user.tsx') },
-                  { path: 'audit', lazy: () => import('./routes/admin/audit.tsx') },
+                  { path: paths.admin.deliveries.path, lazy: () => import('./routes/admin/deliveries.tsx') },
+                  { path: paths.admin.users.path, lazy: () => import('./routes/admin/users.tsx') },
+                  { path: paths.admin.user.path, lazy: () => import('./routes/admin/user.tsx') },
+                  { path: paths.admin.audit.path, lazy: () => import('./routes/admin/audit.tsx') },
                   { path: '*', lazy: () => import('./routes/not-found.tsx') },
                 ],
               },

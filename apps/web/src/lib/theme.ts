@@ -1,20 +1,16 @@
-import type { ThemeName } from '@usersync/core/http-contract';
+import { isThemeName, THEME_STORAGE_KEY, type ThemeName } from '@usersync/core/http-contract/themes';
+
+// The theme list and the storage key come from the contract (a module with no imports): the SPA, the
+// API's schema and the pre-paint script (vite-plugins/theme-init-script.ts) all derive from it.
+export { THEME_STORAGE_KEY, THEMES } from '@usersync/core/http-contract/themes';
 
 /** Theme preference as stored by the API (`settings.theme`). */
 export type Theme = ThemeName;
-export const THEMES: readonly Theme[] = ['light', 'dark', 'system'];
-
-/** localStorage key read by public/theme-init.js before first paint; keep the two in step. */
-export const THEME_STORAGE_KEY = 'usersync:theme';
-
-export function isTheme(value: unknown): value is Theme {
-  return value === 'light' || value === 'dark' || value === 'system';
-}
 
 export function readCachedTheme(): Theme {
   try {
     const saved = localStorage.getItem(THEME_STORAGE_KEY);
-    return isTheme(saved) ? saved : 'system';
+    return isThemeName(saved) ? saved : 'system';
   } catch {
     return 'system';
   }

@@ -1,13 +1,11 @@
 import { render } from '@testing-library/react';
+import { TEST_PUBLISHABLE_KEY } from '@usersync/testing/clerk';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { type AppConfig, AppConfigProvider } from '../app/app-config.tsx';
 import { routes } from '../app/router.tsx';
 import type { Profile } from '../features/users/types.ts';
 import type { RetryPolicy } from '../lib/retry-with-backoff.ts';
 import { createFakeClerk, type FakeClerkUser } from './fake-clerk.ts';
-
-/** A well-formed test publishable key (`pk_test_` + base64 of `host$`); nothing is fetched from it. */
-export const TEST_PUBLISHABLE_KEY = `pk_test_${btoa('usersync-test.clerk.accounts.dev$')}`;
 
 export const TEST_USER: FakeClerkUser = {
   id: 'user_2ada',

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export interface ScriptedResponse {
   status: number;
@@ -82,5 +83,30 @@ function readBody(req: IncomingMessage) {
     });
     req.on('end', () => resolve(data));
     req.on('error', reject);
+  });
+}
+
+/**
+ * One scripted API per test file: started before the file's tests, closed after them; after each test
+ * it fails the test when a request had no script, then forgets what was asked. Returns a handle that
+ * forwards to the running server.
+ */
+export function scriptedApiServerPerFile(): ScriptedApiServer {
+  let server: ScriptedApiServer | undefined;
+  beforeAll(async () => {
+    server = await startScriptedApiServer();
+  });
+  afterAll(() => server?.close());
+  afterEach(() => {
+    expect(server?.unhandled).toEqual([]);
+    if (!server) return;
+    server.requests.length = 0;
+    server.unhandled.length = 0;
+  });
+  return new Proxy({} as ScriptedApiServer, {
+    get: (_target, property) => {
+      if (!server) throw new Error('the scripted API is not started yet (use it inside tests and hooks)');
+      return Reflect.get(server, property);
+    },
   });
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClerkClient } from '@clerk/backend';
+import { isClerkAPIResponseError } from '@clerk/backend/errors';
 import pRetry from 'p-retry';
 import pThrottle from 'p-throttle';
 import type { ClerkUserSource } from '../reconcile/reconcile-users.ts';
@@ -53,25 +54,17 @@ export interface ClerkRequestEvent {
   status: number | null;
 }
 
-/** What @clerk/backend throws (ClerkAPIResponseError); network failures come with no status. */
-interface ClerkLikeError {
-  status?: number;
-  retryAfter?: number;
-  errors?: Array<{ code?: string; message?: string; longMessage?: string }>;
-}
-
+/**
+ * The HTTP status of what @clerk/backend threw (ClerkAPIResponseError); null for anything else and for
+ * a network failure, which @clerk/backend reports as a ClerkAPIResponseError without a status.
+ */
 export function clerkErrorStatus(error: unknown): number | null {
-  const status = (error as ClerkLikeError | null)?.status;
-  return typeof status === 'number' ? status : null;
-}
-
-function isClerkApiError(error: unknown): error is ClerkLikeError {
-  return typeof error === 'object' && error !== null && Array.isArray((error as ClerkLikeError).errors);
+  return isClerkAPIResponseError(error) && typeof error.status === 'number' ? error.status : null;
 }
 
 /** Rate limits (429, after Retry-After), Clerk's 5xx and network failures are worth another try. */
 function isRetryable(error: unknown): boolean {
-  if (!isClerkApiError(error)) return false;
+  if (!isClerkAPIResponseError(error)) return false;
   const status = clerkErrorStatus(error);
   return status === null || status === 429 || status >= 500;
 }
@@ -99,7 +92,7 @@ export function withClerkRetry<T>(
       if (!isRetryable(error)) return;
       const status = clerkErrorStatus(error);
       if (status === 429) {
-        const retryAfter = (error as ClerkLikeError).retryAfter;
+        const retryAfter = isClerkAPIResponseError(error) ? error.retryAfter : undefined;
         const waitMs = retryAfter === undefined ? policy.defaultRetryAfterMs : retryAfter * 1000;
         options.onRetry?.({ status, waitMs, attempt: attemptNumber });
         await sleep(waitMs, undefined, { signal: options.signal });
@@ -193,7 +186,7 @@ export function clerkRateLimit(secretKey: string): { instanceLimit: number; reco
 
 /** "Clerk Backend API answered 401: …" with a hint for the usual mistakes; never the key itself. */
 export function describeClerkError(error: unknown): string | null {
-  if (!isClerkApiError(error)) return null;
+  if (!isClerkAPIResponseError(error)) return null;
   const status = clerkErrorStatus(error);
   const detail = error.errors?.[0];
   const message = detail?.longMessage ?? detail?.message ?? 'no details';

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { findRepoRoot } from '../repo-root/index.ts';
 import { registerStatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
@@ -37,22 +38,12 @@ export interface PoolStats {
  */
 export function resolveRepoPath(path: string, from = process.cwd()): string {
   if (isAbsolute(path)) return path;
-  return resolve(findRepositoryRoot(from) ?? resolve(from), path);
+  return resolve(findRepoRoot(from) ?? resolve(from), path);
 }
 
 /** Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root. */
 export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
   return resolveRepoPath(dataDirEnv || join('.data', 'pglite'), from);
-}
-
-function findRepositoryRoot(from: string): string | null {
-  let dir = resolve(from);
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-  return dir;
 }
 
 export class EmbeddedDatabaseInUseError extends Error {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ThemeName } from '../http-contract/themes.ts';
 
 // Kysely table types. Nullable columns are `T | null`, database-generated ones `Generated<T>`.
 type Timestamp = Date;
@@ -9,9 +10,6 @@ export type { JsonColumn };
 type Json = Record<string, unknown>;
 type JsonColumn = ColumnType<Json, string, string>;
 type GeneratedJsonColumn = ColumnType<Json, string | undefined, string>;
-
-export const THEMES = ['light', 'dark', 'system'] as const;
-export type Theme = (typeof THEMES)[number];
 
 export const WEBHOOK_EVENT_STATUSES = [
   'received',
@@ -52,7 +50,7 @@ export interface UsersTable {
 
 export interface UserSettingsTable {
   user_id: string;
-  theme: Generated<Theme>;
+  theme: Generated<ThemeName>;
   preferences: GeneratedJsonColumn;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;

@@ -63,3 +63,6 @@ export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus[
   const infos = await migratorFor(db).getMigrations();
   return infos.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
 }
+
+// The one runner the CLI (`usersync migrate`, `npm run db:migrate`) and the API (on start) share.
+export { describeApplied, describePending, PendingMigrationsError, prepareSchema } from './prepare-schema.ts';

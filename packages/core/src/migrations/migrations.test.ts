@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
-import { migrateDown, migrateToLatest, migrationStatus } from './index.ts';
+import {
+  describeApplied,
+  migrateDown,
+  migrateToLatest,
+  migrationStatus,
+  PendingMigrationsError,
+  prepareSchema,
+} from './index.ts';
 
 describeEachDatabase('migrations', (use) => {
   it('reports every migration applied, and latest is a no-op when up to date', async () => {
@@ -10,6 +17,24 @@ describeEachDatabase('migrations', (use) => {
     expect(status.length).toBeGreaterThan(0);
     expect(status.every((m) => m.appliedAt instanceof Date)).toBe(true);
     expect(await migrateToLatest(db)).toEqual([]);
+  });
+
+  it('prepareSchema: refuses a pending migration when told not to apply, applies it when told to', async () => {
+    const { db } = use();
+    const [newest] = (await migrationStatus(db)).slice(-1);
+    await migrateDown(db);
+    const refused = prepareSchema(db, { apply: false, database: 'the test db' });
+    await expect(refused).rejects.toBeInstanceOf(PendingMigrationsError);
+    await expect(refused).rejects.toThrow(
+      `the test db has 1 pending migration (${newest!.name}): run \`npm run db:migrate\`.`,
+    );
+    const applied = await prepareSchema(db, { apply: true, database: 'the test db' });
+    expect(applied).toEqual([newest!.name]);
+    expect(describeApplied(applied, 'the test db')).toBe(
+      `Applied 1 migration to the test db: ${newest!.name}.`,
+    );
+    expect(await prepareSchema(db, { apply: false, database: 'the test db' })).toEqual([]);
+    expect(describeApplied([], 'the test db')).toBe('the test db is up to date.');
   });
 
   it('goes down one step and up again, keeping the triggers working', async () => {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/create-database.ts';
 import { InvalidClerkUserError } from '../sync/errors.ts';
 import { type ClerkUserFields, mapClerkUser } from '../sync/map-clerk-user.ts';
+import { tombstonedAmong } from '../users/user-tombstone.repository.ts';
 
 /**
  * What reconcile would do with one Clerk user, judged by the same ordering key as webhooks
@@ -44,19 +45,18 @@ export async function compareClerkUsers(
     },
   );
   const ids = mapped.flatMap((m) => ('fields' in m ? [m.fields.clerk_id] : []));
-  const [rows, tombstones] =
+  const [rows, tombstoned] =
     ids.length === 0
-      ? [[], []]
+      ? [[], new Set<string>()]
       : await Promise.all([
           db
             .selectFrom('users')
             .select(['clerk_id', 'clerk_updated_at', 'is_active', 'deleted_at'])
             .where('clerk_id', 'in', ids)
             .execute(),
-          db.selectFrom('user_tombstones').select('clerk_id').where('clerk_id', 'in', ids).execute(),
+          tombstonedAmong(db, ids),
         ]);
   const stored = new Map(rows.map((r) => [r.clerk_id, r]));
-  const tombstoned = new Set(tombstones.map((t) => t.clerk_id));
 
   return mapped.map((m): ClerkUserComparison => {
     if (!('fields' in m)) return { kind: 'invalid', clerkId: m.id, reason: m.invalid };

@@ -1,5 +1,4 @@
-export { applyClerkUsers, deactivateUser, presentUsers } from './apply-clerk-users.ts';
-export { type ClerkUserComparison, type ComparisonKind, compareClerkUsers } from './compare-clerk-users.ts';
+// The reconcile entry points; its steps (compare, apply, deactivate) are internal.
 export {
   type ClerkListPage,
   type ClerkListSource,

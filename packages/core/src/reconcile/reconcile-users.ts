@@ -154,10 +154,7 @@ export async function reconcileUsers(
         for (const c of comparisons) {
           const outcome = c.clerkId === null ? undefined : outcomes.get(c.clerkId);
           if (!WRITES.has(c.kind) || outcome === undefined) continue;
-          // A reactivation at Clerk's version is an `updated` write for writeClerkUser.
-          counts[
-            c.kind === 'reactivate' && outcome === 'updated' ? 'reactivate' : COUNT_OF_OUTCOME[outcome]
-          ] += 1;
+          counts[COUNT_OF_OUTCOME[outcome]] += 1;
         }
       }
       onProgress?.({ phase, done: clerkUsers, total: page.totalCount ?? null });

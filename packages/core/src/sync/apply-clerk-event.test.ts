@@ -107,7 +107,7 @@ describeEachDatabase('applyClerkEvent', (use) => {
       db,
       sampleClerkEvent('user.created', sampleClerkUser({ id, createdAt: T0 })),
     );
-    await updateAppOwnedFields(db, created.userId!, { role: 'admin', theme: 'dark' });
+    await updateAppOwnedFields(db, created.userId!, { role: 'admin', settings: { theme: 'dark' } });
     const update = sampleClerkUser({
       id,
       lastName: 'Byron',

@@ -13,3 +13,11 @@ export class InvalidClerkUserError extends InvalidClerkPayloadError {
     this.name = 'InvalidClerkUserError';
   }
 }
+
+/**
+ * The `default` of a switch over outcomes: with every case handled `outcome` is `never`, so a new
+ * outcome is a compile error at each switch (and a loud failure, never a silent fall-through, at run time).
+ */
+export function unhandledOutcome(outcome: never): never {
+  throw new Error(`unhandled outcome: ${String(outcome)}`);
+}

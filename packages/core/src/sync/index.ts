@@ -12,7 +12,7 @@ export {
   type PrepareClerkEvent,
   type PreparedClerkEvent,
 } from './clerk-event-handlers.ts';
-export { InvalidClerkPayloadError, InvalidClerkUserError } from './errors.ts';
+export { InvalidClerkPayloadError, InvalidClerkUserError, unhandledOutcome } from './errors.ts';
 export {
   mapClerkOrganization,
   mapClerkOrganizationInvitation,

@@ -1,1 +1,2 @@
 export * from './user.repository.ts';
+export * from './user-tombstone.repository.ts';

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
+import type { ProfileUpdate } from '../http-contract/index.ts';
 import {
   createInvitation,
   InvalidInvitationError,
@@ -50,52 +51,24 @@ describeEachDatabase('user repository', (use) => {
   it('updates app-owned fields only, and reports a missing user as null', async () => {
     const { db } = use();
     const { user } = await syncUserFromClerk(db, sampleClerkUser({ createdAt: T0 }));
+    // A setting the contract might declare later (beyond theme) is kept in preferences, merged.
+    const later = { locale: 'fr' } as ProfileUpdate;
     const updated = await updateAppOwnedFields(db, user!.id, {
-      theme: 'dark',
       role: 'editor',
-      preferences: { beta: true },
+      settings: { theme: 'dark', ...later },
     });
     expect(updated).toMatchObject({
       role: 'editor',
-      settings: { theme: 'dark', preferences: { beta: true } },
+      settings: { theme: 'dark', preferences: { locale: 'fr' } },
     });
     expect(updated?.email).toBe(user!.email);
+    const themeOnly = await updateAppOwnedFields(db, user!.id, { settings: { theme: 'light' } });
+    expect(themeOnly?.settings).toEqual({ theme: 'light', preferences: { locale: 'fr' } });
     expect(
-      await updateAppOwnedFields(db, '00000000-0000-4000-8000-000000000000', { theme: 'light' }),
+      await updateAppOwnedFields(db, '00000000-0000-4000-8000-000000000000', {
+        settings: { theme: 'light' },
+      }),
     ).toBeNull();
-  });
-
-  it('reactivates a user deactivated as missing when Clerk shows it again, even at the same version', async () => {
-    const { db } = use();
-    const clerkUser = sampleClerkUser({ createdAt: T0 });
-    const { user } = await syncUserFromClerk(db, clerkUser);
-    await db.updateTable('users').set({ is_active: false }).where('id', '=', user!.id).execute();
-    const again = await syncUserFromClerk(db, clerkUser);
-    expect(again.outcome).toBe('reactivated');
-    expect(again.user?.is_active).toBe(true);
-    expect((await syncUserFromClerk(db, clerkUser)).outcome).toBe('unchanged');
-  });
-
-  it('a fallback read of an older version still reactivates; a redelivered webhook does not', async () => {
-    const { db } = use();
-    const v1 = sampleClerkUser({ createdAt: T0 });
-    const v2 = sampleClerkUser({ id: v1.id as string, createdAt: T0, updatedAt: T0 + 10, lastName: 'Newer' });
-    const event = JSON.stringify(sampleClerkEvent('user.updated', v2));
-    await applyClerkEvent(db, { svixId: 'msg_v2_first', body: event });
-    await db
-      .updateTable('users')
-      .set({ is_active: false })
-      .where('clerk_id', '=', v1.id as string)
-      .execute();
-
-    // The same version again from Svix proves only that the user existed then.
-    expect((await applyClerkEvent(db, { svixId: 'msg_v2_again', body: event })).status).toBe('duplicate');
-    expect((await findUserByClerkId(db, v1.id as string))?.is_active).toBe(false);
-
-    // Clerk's API answering now (even with an older version than ours) proves the user exists now.
-    const fallback = await syncUserFromClerk(db, v1);
-    expect(fallback.outcome).toBe('reactivated');
-    expect(fallback.user).toMatchObject({ is_active: true, last_name: 'Newer' });
   });
 
   it('lists in pages and counts active users', async () => {

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-database.ts';
 import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
-import type { Theme, UserRow, UserSettingsRow } from '../db/schema.ts';
+import type { UserRow, UserSettingsRow } from '../db/schema.ts';
+import type { ProfileUpdate } from '../http-contract/index.ts';
 
 export type UserWithSettings = UserRow & { settings: Pick<UserSettingsRow, 'theme' | 'preferences'> };
 
@@ -42,11 +43,15 @@ export async function findActiveUserByEmail(db: Db, email: string): Promise<User
 
 export interface AppOwnedChanges {
   role?: string;
-  theme?: Theme;
-  preferences?: Record<string, unknown>;
+  /** User-editable settings (the contract's ProfileUpdate): `theme` has its column, the rest live in `preferences`. */
+  settings?: ProfileUpdate;
 }
 
-/** Changes only app-owned fields; Clerk data never goes through here. Returns null for no such user. */
+/**
+ * Changes only app-owned fields; Clerk data never goes through here. Returns null for no such user.
+ * Settings other than `theme` are merged into `user_settings.preferences` (jsonb), so declaring a new
+ * user-editable field in the contract needs no migration and no change here.
+ */
 export async function updateAppOwnedFields(
   db: Db,
   userId: string,
@@ -57,13 +62,16 @@ export async function updateAppOwnedFields(
     if (changes.role !== undefined) {
       await trx.updateTable('users').set({ role: changes.role }).where('id', '=', userId).execute();
     }
-    if (changes.theme !== undefined || changes.preferences !== undefined) {
+    const { theme, ...preferences } = changes.settings ?? {};
+    if (theme !== undefined || Object.keys(preferences).length > 0) {
       await trx
         .updateTable('user_settings')
-        .set({
-          ...(changes.theme !== undefined && { theme: changes.theme }),
-          ...(changes.preferences !== undefined && { preferences: JSON.stringify(changes.preferences) }),
-        })
+        .set((eb) => ({
+          ...(theme !== undefined && { theme }),
+          ...(Object.keys(preferences).length > 0 && {
+            preferences: sql<string>`${eb.ref('preferences')} || ${JSON.stringify(preferences)}::jsonb`,
+          }),
+        }))
         .where('user_id', '=', userId)
         .execute();
     }

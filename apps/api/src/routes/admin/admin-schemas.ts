@@ -1,6 +1,6 @@
 import { WEBHOOK_EVENT_STATUSES } from '@usersync/core/db';
 import { USER_STATUSES } from '@usersync/core/users';
-import { errorRef } from '../../schemas.ts';
+import { errorResponses } from '../../lib/api-error.ts';
 
 // JSON schemas of /api/v1/admin/* (the response schema is the serializer). Field lists mirror
 // packages/core/src/http-contract/admin.ts.
@@ -111,16 +111,7 @@ export const bearerHeaders = {
 } as const;
 
 /** What every admin route can answer besides its success. */
-export const adminErrorResponses = {
-  400: errorRef,
-  401: errorRef,
-  403: errorRef,
-  410: errorRef,
-  429: errorRef,
-  500: errorRef,
-  502: errorRef,
-  503: errorRef,
-} as const;
+export const adminErrorResponses = errorResponses(400, 401, 403, 410, 429, 500, 502, 503);
 
 export function pageLimit(limit: string | undefined): number | undefined {
   return limit === undefined ? undefined : Number(limit);

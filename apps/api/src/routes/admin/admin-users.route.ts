@@ -19,9 +19,8 @@ import { findUserByClerkId, searchUsers, type UserStatus } from '@usersync/core/
 import { listWebhookEvents } from '@usersync/core/webhook-events';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
-import { ApiError, notConfigured } from '../../lib/api-error.ts';
+import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';
 import { adminClerkFailure, clerkStatus, createClerkBackend, withTimeout } from '../../lib/clerk-backend.ts';
-import { errorRef } from '../../schemas.ts';
 import { toAdminUser, toAdminUserSummary, toDeliverySummary } from './admin-mappers.ts';
 import {
   adminErrorResponses,
@@ -106,7 +105,7 @@ const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastif
               roles: { type: 'array', items: { type: 'string' } },
             },
           },
-          404: errorRef,
+          ...errorResponses(404),
           ...adminErrorResponses,
         },
       },
@@ -152,10 +151,7 @@ const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastif
             required: ['user', 'previousRole', 'changed'],
             properties: { user: userSchema, previousRole: { type: 'string' }, changed: { type: 'boolean' } },
           },
-          404: errorRef,
-          409: errorRef,
-          413: errorRef,
-          415: errorRef,
+          ...errorResponses(404, 409, 413, 415),
           ...adminErrorResponses,
         },
       },
@@ -216,8 +212,7 @@ const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastif
               user: { anyOf: [userSchema, { type: 'null' }] },
             },
           },
-          404: errorRef,
-          415: errorRef,
+          ...errorResponses(404, 415),
           ...adminErrorResponses,
         },
       },

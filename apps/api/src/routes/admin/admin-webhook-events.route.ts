@@ -9,8 +9,7 @@ import {
 import { findWebhookEvent, listReplaysOf, listWebhookEvents } from '@usersync/core/webhook-events';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
-import { ApiError } from '../../lib/api-error.ts';
-import { errorRef } from '../../schemas.ts';
+import { ApiError, errorResponses } from '../../lib/api-error.ts';
 import { toDeliverySummary } from './admin-mappers.ts';
 import {
   adminErrorResponses,
@@ -97,7 +96,7 @@ const adminWebhookEventsRoute: FastifyPluginAsync<{ config: AppConfig }> = async
       schema: {
         headers: bearerHeaders,
         params: svixIdParams,
-        response: { 200: detailSchema, 404: errorRef, ...adminErrorResponses },
+        response: { 200: detailSchema, ...errorResponses(404), ...adminErrorResponses },
       },
     },
     async (request): Promise<DeliveryDetail> => {
@@ -122,7 +121,7 @@ const adminWebhookEventsRoute: FastifyPluginAsync<{ config: AppConfig }> = async
       schema: {
         headers: bearerHeaders,
         params: svixIdParams,
-        response: { 200: replaySchema, 404: errorRef, 409: errorRef, 415: errorRef, ...adminErrorResponses },
+        response: { 200: replaySchema, ...errorResponses(404, 409, 415), ...adminErrorResponses },
       },
     },
     async (request): Promise<ReplayResponse> => {

@@ -1,9 +1,10 @@
 import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { describeEachDatabase } from '@usersync/core/testing';
 import { findUserByClerkId } from '@usersync/core/users';
+import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
+import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { bearer, buildTestApp, type ClerkStandIns, deliver, startClerkStandIns } from '../../test-helpers.ts';
+import { bearer, buildTestApp, deliver } from '../../testing/index.ts';
 
 const ROUTES = [
   ['GET', '/api/v1/admin/overview'],

@@ -1,22 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderApp, sampleProfile } from '../../testing/render-app.tsx';
-import { type ScriptedApiServer, startScriptedApiServer } from '../../testing/scripted-api-server.ts';
+import { scriptedApiServerPerFile } from '../../testing/scripted-api-server.ts';
 
 const SYNC = 'POST /api/v1/users/sync';
 const PROFILE = 'GET /api/v1/users/profile';
 
-let api: ScriptedApiServer;
-beforeAll(async () => {
-  api = await startScriptedApiServer();
-});
-afterAll(() => api.close());
-afterEach(() => {
-  expect(api.unhandled).toEqual([]);
-  api.requests.length = 0;
-  api.unhandled.length = 0;
-});
+const api = scriptedApiServerPerFile();
 
 const created = { status: 201, body: { status: 'created', profile: sampleProfile() } };
 const profileOk = { status: 200, body: sampleProfile() };

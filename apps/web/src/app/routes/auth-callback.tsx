@@ -2,8 +2,8 @@ import { useAuth } from '@clerk/react';
 import { useEffect } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { AuthShell } from '../../components/auth-shell.tsx';
-import { PageHeading } from '../../components/page-heading.tsx';
 import { Spinner } from '../../components/spinner.tsx';
+import { StatusPanel } from '../../components/status-panel.tsx';
 import { paths } from '../../config/paths.ts';
 import { useRedirectTarget } from '../../features/auth/use-redirect-target.ts';
 import { useSignedOutRedirect } from '../../features/auth/use-signed-out-redirect.ts';
@@ -41,21 +41,20 @@ export function AuthCallbackRoute() {
             signInHref={paths.signIn.getHref(target)}
           />
         ) : (
-          <div className="status-panel" role="status">
-            <Spinner size="large" />
-            <PageHeading className="status-title">
-              {state.status === 'success' ? 'All set' : 'Setting up your account…'}
-            </PageHeading>
-            <p className="status-message">
-              {state.status === 'pending' && state.attempt > 1
+          <StatusPanel
+            role="status"
+            icon={<Spinner size="large" />}
+            title={state.status === 'success' ? 'All set' : 'Setting up your account…'}
+            message={
+              state.status === 'pending' && state.attempt > 1
                 ? `The server is busy — trying again (attempt ${state.attempt} of ${state.maxAttempts}).`
                 : state.status === 'success'
                   ? target === paths.dashboard.root.getHref()
                     ? 'Taking you to your dashboard…'
                     : 'Taking you back to where you were…'
-                  : 'This only takes a moment.'}
-            </p>
-          </div>
+                  : 'This only takes a moment.'
+            }
+          />
         )}
       </section>
     </AuthShell>

@@ -2,6 +2,7 @@ import { ClerkProvider, useClerk } from '@clerk/react';
 import { useEffect, useLayoutEffect, useState } from 'react';
 import { type NavigateFunction, Outlet, useNavigate } from 'react-router-dom';
 import { AuthShell } from '../../components/auth-shell.tsx';
+import { ReloadButton, StatusPanel } from '../../components/status-panel.tsx';
 import { paths } from '../../config/paths.ts';
 import { useAppConfig } from '../app-config.tsx';
 
@@ -52,23 +53,12 @@ function ClerkGate() {
     <AuthShell>
       <title>Sign-in unavailable · usersync</title>
       <section className="card callback-card">
-        <div className="status-panel status-panel-error" role="alert">
-          <span className="status-icon status-icon-error" aria-hidden="true">
-            !
-          </span>
-          <h1 className="status-title" tabIndex={-1} data-page-heading="">
-            Sign-in couldn’t load
-          </h1>
-          <p className="status-message">
-            We couldn’t reach Clerk, our sign-in provider. Check your connection or any content blocker, then
-            reload.
-          </p>
-          <div className="status-actions">
-            <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
-              Reload
-            </button>
-          </div>
-        </div>
+        <StatusPanel
+          tone="error"
+          title="Sign-in couldn’t load"
+          message="We couldn’t reach Clerk, our sign-in provider. Check your connection or any content blocker, then reload."
+          actions={<ReloadButton />}
+        />
       </section>
     </AuthShell>
   );

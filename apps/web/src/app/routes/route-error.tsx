@@ -1,5 +1,6 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router-dom';
 import { Logo } from '../../components/logo.tsx';
+import { ReloadButton, StatusPanel } from '../../components/status-panel.tsx';
 
 /**
  * Last-resort error screen for render errors and failed chunk loads (e.g. after a deploy replaced the
@@ -17,31 +18,23 @@ export function RouteErrorBoundary() {
       </header>
       <main id="main" className="auth-shell-main">
         <section className="card callback-card">
-          <div className="status-panel status-panel-error" role="alert">
-            <span className="status-icon status-icon-error" aria-hidden="true">
-              !
-            </span>
-            <h1 className="status-title">
-              {chunkFailed ? 'A new version is available' : 'Something went wrong'}
-            </h1>
-            <p className="status-message">
-              {chunkFailed
+          <StatusPanel
+            tone="error"
+            title={chunkFailed ? 'A new version is available' : 'Something went wrong'}
+            message={
+              chunkFailed
                 ? 'usersync was updated while this page was open. Reload to get the latest version.'
-                : `An unexpected error stopped this page from loading${status ? ` (error ${status})` : ''}. Reloading usually fixes it.`}
-            </p>
-            <div className="status-actions">
-              <button
-                type="button"
-                className="button button-primary"
-                onClick={() => window.location.reload()}
-              >
-                Reload
-              </button>
-              <a className="button button-ghost" href="/">
-                Back to home
-              </a>
-            </div>
-          </div>
+                : `An unexpected error stopped this page from loading${status ? ` (error ${status})` : ''}. Reloading usually fixes it.`
+            }
+            actions={
+              <>
+                <ReloadButton />
+                <a className="button button-ghost" href="/">
+                  Back to home
+                </a>
+              </>
+            }
+          />
         </section>
       </main>
     </div>

@@ -1,7 +1,7 @@
 import type { Profile } from '@usersync/core/http-contract';
 
-/** The profile object of the HTTP contract (sync, GET and PATCH /api/v1/users/profile). */
-export type { Profile };
+// Types only (`import type`): the contract's schemas (TypeBox) stay out of the browser bundle.
+export type { Profile, ProfileUpdate, SyncResponse } from '@usersync/core/http-contract';
 
 export function displayName(profile: Profile) {
   const full = [profile.firstName, profile.lastName].filter(Boolean).join(' ');

@@ -26,7 +26,7 @@ export function AdminLayout() {
           error={profile.error}
           onRetry={reload}
           signInHref={paths.signIn.getHref(paths.admin.root.getHref())}
-          headingLevel="h2"
+          headingLevel={2}
         />
       </section>
     );

@@ -1,23 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { THEME_STORAGE_KEY } from '../../../lib/theme.ts';
 import { renderApp, sampleProfile } from '../../../testing/render-app.tsx';
-import { type ScriptedApiServer, startScriptedApiServer } from '../../../testing/scripted-api-server.ts';
+import { scriptedApiServerPerFile } from '../../../testing/scripted-api-server.ts';
 
 const SYNC = 'POST /api/v1/users/sync';
 const PROFILE = 'GET /api/v1/users/profile';
 const PATCH = 'PATCH /api/v1/users/profile';
 
-let api: ScriptedApiServer;
-beforeAll(async () => {
-  api = await startScriptedApiServer();
-});
-afterAll(() => api.close());
+const api = scriptedApiServerPerFile();
 afterEach(() => {
-  expect(api.unhandled).toEqual([]);
-  api.requests.length = 0;
-  api.unhandled.length = 0;
   delete document.documentElement.dataset.theme;
 });
 

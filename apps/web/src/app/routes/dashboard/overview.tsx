@@ -25,7 +25,7 @@ export function DashboardOverviewRoute() {
             error={profile.error}
             onRetry={reload}
             signInHref={paths.signIn.getHref(paths.dashboard.root.getHref())}
-            headingLevel="h2"
+            headingLevel={2}
           />
         </section>
       ) : (

@@ -3,16 +3,11 @@ import { useAppConfig } from '../../../app/app-config.tsx';
 import { type ApiClient, ApiError } from '../../../lib/api-client.ts';
 import { retryWithBackoff } from '../../../lib/retry-with-backoff.ts';
 import { useApiClient } from '../../../lib/use-api-client.ts';
-import type { Profile } from '../types.ts';
-
-export interface SyncUserResponse {
-  status: 'existing' | 'created' | 'updated';
-  profile: Profile;
-}
+import type { SyncResponse } from '../types.ts';
 
 /** `POST /api/v1/users/sync`: makes sure our users row exists for the signed-in Clerk user. */
 export function syncUser(client: ApiClient, options: { signal?: AbortSignal } = {}) {
-  return client.request<SyncUserResponse>('/api/v1/users/sync', {
+  return client.request<SyncResponse>('/api/v1/users/sync', {
     method: 'POST',
     body: {},
     signal: options.signal,
@@ -22,7 +17,7 @@ export function syncUser(client: ApiClient, options: { signal?: AbortSignal } = 
 export type SyncUserState =
   | { status: 'idle' }
   | { status: 'pending'; attempt: number; maxAttempts: number }
-  | { status: 'success'; data: SyncUserResponse }
+  | { status: 'success'; data: SyncResponse }
   | { status: 'error'; error: unknown };
 
 /**

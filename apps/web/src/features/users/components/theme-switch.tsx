@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { applyTheme, THEMES, type Theme } from '../../../lib/theme.ts';
-import { useUpdateTheme } from '../api/update-theme.ts';
+import { useUpdateTheme } from '../api/update-profile.ts';
 import type { Profile } from '../types.ts';
 
 const LABELS: Record<Theme, { label: string; icon: string }> = {

@@ -1,44 +1,19 @@
 import type { Db, PoolStats } from '@usersync/core/db';
-import {
-  type ClerkSessionSigner,
-  createClerkSessionSigner,
-  type FakeClerkBackendApi,
-  signSvixDelivery,
-  startFakeClerkBackendApi,
-  testClerkKeys,
-  testWebhookSecret,
-} from '@usersync/testing';
+import type { ClerkStandIns } from '@usersync/testing/clerk';
+import { signSvixDelivery } from '@usersync/testing/svix';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from './app.ts';
-import type { AppConfig } from './config.ts';
-import { loggerOptions } from './logger.ts';
+import { buildApp } from '../app.ts';
+import type { AppConfig } from '../config.ts';
+import { loggerOptions } from '../logger.ts';
 
-// Test set-up shared by this package's tests: the real app over a real database, with Clerk's servers
-// stood in for locally (Backend API, session-token signing key, Svix signing secret).
+// `@usersync/api/testing`: the real app over a real database, wired to Clerk stand-ins
+// (`@usersync/testing/clerk`). It lives here, not in @usersync/testing, because it builds this
+// package's app and this package's tests use it (a kit importing the API would be a dependency cycle).
 
 export const WEB_ORIGIN = 'http://localhost:5173';
 
-export interface ClerkStandIns {
-  keys: { secretKey: string; publishableKey: string };
-  signer: ClerkSessionSigner;
-  webhookSecret: string;
-  clerkApi: FakeClerkBackendApi;
-  close(): Promise<void>;
-}
-
-export async function startClerkStandIns(): Promise<ClerkStandIns> {
-  const keys = testClerkKeys();
-  const clerkApi = await startFakeClerkBackendApi({ secretKey: keys.secretKey });
-  return {
-    keys,
-    signer: createClerkSessionSigner(),
-    webhookSecret: testWebhookSecret(),
-    clerkApi,
-    close: () => clerkApi.close(),
-  };
-}
-
-export function testConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig> = {}): AppConfig {
+/** The one AppConfig fixture: everything valid, Clerk pointed at the stand-ins. */
+export function testAppConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     webhookSigningSecret: clerk.webhookSecret,
     clerk: {
@@ -75,7 +50,7 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const logs: string[] = [];
   const app = await buildApp({
-    config: testConfig(clerk, options.config),
+    config: testAppConfig(clerk, options.config),
     db,
     poolStats: options.poolStats,
     logger: options.captureLogs
@@ -110,16 +85,4 @@ export function deliver(
     headers: { 'content-type': 'application/json', ...signed, ...options.headers },
     payload: raw,
   });
-}
-
-/** Every row of the tables a request could write, to compare before and after. */
-export async function snapshotTables(db: Db) {
-  const [users, settings, tombstones, events, invitations] = await Promise.all([
-    db.selectFrom('users').selectAll().orderBy('clerk_id').execute(),
-    db.selectFrom('user_settings').selectAll().orderBy('user_id').execute(),
-    db.selectFrom('user_tombstones').selectAll().orderBy('clerk_id').execute(),
-    db.selectFrom('webhook_events').selectAll().orderBy('svix_id').execute(),
-    db.selectFrom('invitations').selectAll().orderBy('id').execute(),
-  ]);
-  return { users, settings, tombstones, events, invitations };
 }

@@ -2,11 +2,11 @@ import { useCallback, useRef, useState } from 'react';
 import type { ApiClient } from '../../../lib/api-client.ts';
 import type { Theme } from '../../../lib/theme.ts';
 import { useApiClient } from '../../../lib/use-api-client.ts';
-import type { Profile } from '../types.ts';
+import type { Profile, ProfileUpdate } from '../types.ts';
 
-/** `PATCH /api/v1/users/profile` with `{ theme }`: the only app-owned field the SPA edits. */
-export function updateTheme(client: ApiClient, theme: Theme) {
-  return client.request<Profile>('/api/v1/users/profile', { method: 'PATCH', body: { theme } });
+/** `PATCH /api/v1/users/profile`: changes any of the app-owned fields the contract declares. */
+export function updateProfile(client: ApiClient, changes: ProfileUpdate) {
+  return client.request<Profile>('/api/v1/users/profile', { method: 'PATCH', body: changes });
 }
 
 export type UpdateThemeState =
@@ -28,7 +28,7 @@ export function useUpdateTheme() {
       const call = ++latest.current;
       setState({ status: 'saving', theme });
       try {
-        const profile = await updateTheme(client, theme);
+        const profile = await updateProfile(client, { theme });
         if (call === latest.current) setState({ status: 'saved', theme });
         return call === latest.current ? profile : null;
       } catch (error) {
