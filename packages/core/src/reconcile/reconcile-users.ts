@@ -52,7 +52,7 @@ export interface ReconcileOptions extends SyncOptions {
   force?: boolean;
   /** Share of active database users unknown to Clerk above which apply is refused. Default 0.5. */
   guardThreshold?: number;
-  /** Users per write statement (default 500: one Clerk page) and statements in flight (default 4). */
+  /** Users per write statement (default 500: one Clerk page) and pages in flight (default 4). */
   writeBatchSize?: number;
   writeConcurrency?: number;
   onProgress?: (progress: ReconcileProgress) => void;
@@ -99,8 +99,8 @@ const MAX_LISTED_INVALID = 20;
  * Dry run: one pass over Clerk comparing page by page, then one keyset walk over the database for
  * users Clerk does not list. Apply: the same comparison first, so the wrong-instance guard is
  * decided before anything is written (skipped when forced or when the database has no active user,
- * as the guard cannot trip then), then a second pass writing what differs. Memory holds one Clerk
- * page, one database batch and the set of Clerk ids seen.
+ * as the guard cannot trip then), then a second pass writing what differs. Memory holds a few Clerk
+ * pages (writeConcurrency in flight, one being read), one database batch and the set of Clerk ids seen.
  */
 export async function reconcileUsers(
   db: Db,
@@ -127,37 +127,69 @@ export async function reconcileUsers(
     const counts = emptyCounts();
     let clerkUsers = 0;
     invalidUsers.length = 0;
-    for await (const page of prefetching(source.pages(signal))) {
-      signal?.throwIfAborted();
-      const comparisons = (await compareClerkUsers(db, page.users)).filter((c) => {
-        if (c.clerkId === null) return true;
-        if (seen.get(c.clerkId) === passNumber) return false;
-        seen.set(c.clerkId, passNumber);
-        return true;
-      });
-      clerkUsers += comparisons.length;
+
+    // One page: compared in one read, its writes in one statement per batch.
+    const comparePage = async (users: readonly unknown[]) => {
+      const comparisons = await compareClerkUsers(db, users);
+      const pageCounts = emptyCounts();
+      if (phase === 'compare') {
+        for (const c of comparisons) pageCounts[COUNT_OF_KIND[c.kind]] += 1;
+        return { comparisons, pageCounts };
+      }
+      const toWrite = comparisons.flatMap((c) => ('fields' in c ? [c.fields] : []));
+      for (const c of comparisons) if (!('fields' in c)) pageCounts[COUNT_OF_KIND[c.kind]] += 1;
+      const outcomes = new Map(
+        await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
+          ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
+        ]),
+      );
       for (const c of comparisons) {
+        const outcome = 'fields' in c ? outcomes.get(c.clerkId) : undefined;
+        if (outcome !== undefined) pageCounts[COUNT_OF_OUTCOME[outcome]] += 1;
+      }
+      return { comparisons, pageCounts };
+    };
+    // Settled in page order, so counts and the listed invalid users do not depend on timing.
+    const settle = (page: Awaited<ReturnType<typeof comparePage>>, totalCount: number | undefined) => {
+      clerkUsers += page.comparisons.length;
+      for (const c of page.comparisons) {
         if (c.kind === 'invalid' && invalidUsers.length < MAX_LISTED_INVALID) {
           invalidUsers.push({ clerkId: c.clerkId, reason: c.reason });
         }
       }
-      if (phase === 'compare') {
-        for (const c of comparisons) counts[COUNT_OF_KIND[c.kind]] += 1;
-      } else {
-        const toWrite = comparisons.flatMap((c) => (WRITES.has(c.kind) && 'fields' in c ? [c.fields] : []));
-        for (const c of comparisons) if (!WRITES.has(c.kind)) counts[COUNT_OF_KIND[c.kind]] += 1;
-        const outcomes = new Map(
-          await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
-            ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
-          ]),
-        );
-        for (const c of comparisons) {
-          const outcome = c.clerkId === null ? undefined : outcomes.get(c.clerkId);
-          if (!WRITES.has(c.kind) || outcome === undefined) continue;
-          counts[COUNT_OF_OUTCOME[outcome]] += 1;
+      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) counts[key] += page.pageCounts[key];
+      onProgress?.({ phase, done: clerkUsers, total: totalCount ?? null });
+    };
+
+    // Up to `concurrency` pages are compared and written at once (each user is in one page only, so
+    // their locks never overlap), while the next page is read from Clerk.
+    const inFlight: Array<{ work: Promise<Awaited<ReturnType<typeof comparePage>>>; totalCount?: number }> = [];
+    try {
+      for await (const page of prefetching(source.pages(signal))) {
+        signal?.throwIfAborted();
+        // A user listed twice in one pass (the list shifted while paging) is counted once.
+        const users = page.users.filter((json) => {
+          const id = (json as { id?: unknown } | null)?.id;
+          if (typeof id !== 'string') return true;
+          if (seen.get(id) === passNumber) return false;
+          seen.set(id, passNumber);
+          return true;
+        });
+        const work = comparePage(users);
+        work.catch(() => {}); // awaited below, in order; not an unhandled rejection meanwhile
+        inFlight.push({ work, totalCount: page.totalCount });
+        while (inFlight.length >= concurrency) {
+          const head = inFlight.shift()!;
+          settle(await head.work, head.totalCount);
         }
       }
-      onProgress?.({ phase, done: clerkUsers, total: page.totalCount ?? null });
+      while (inFlight.length > 0) {
+        const head = inFlight.shift()!;
+        settle(await head.work, head.totalCount);
+      }
+    } finally {
+      // On failure, nothing keeps writing after reconcile returns.
+      await Promise.allSettled(inFlight.map((p) => p.work));
     }
     return { counts, clerkUsers };
   }
@@ -242,8 +274,6 @@ export async function reconcileUsers(
   const deactivation = await scanDatabase(true);
   return summary('apply', applied, { ...deactivation, databaseUsers: scan.databaseUsers }, guard, false);
 }
-
-const WRITES = new Set<ClerkUserComparison['kind']>(['create', 'update', 'reactivate']);
 
 const COUNT_OF_KIND: Record<ClerkUserComparison['kind'], keyof ReconcileCounts> = {
   create: 'create',
