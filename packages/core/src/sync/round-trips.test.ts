@@ -5,6 +5,9 @@ import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payload
 import { createDatabase, type DatabaseHandle } from '../db/create-database.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import { applyClerkEvent } from './apply-clerk-event.ts';
+import { compareClerkUsers } from '../reconcile/compare-clerk-users.ts';
+import { applyClerkUsers } from '../reconcile/apply-clerk-users.ts';
+import { mapClerkUser } from './map-clerk-user.ts';
 import { syncUserFromClerk } from './sync-user-from-clerk.ts';
 
 /**
@@ -111,6 +114,18 @@ describeEachDatabase(
         roundTrips: 1,
         parses: 0,
       });
+    });
+
+    it('a reconcile page is one round trip to compare and one to write, however many users', async () => {
+      const T0 = 1_760_000_000_000;
+      const page = Array.from({ length: 40 }, () => sampleClerkUser({ createdAt: T0 }));
+      // Half of them stored already, one tombstoned: every kind of comparison in one read.
+      for (const user of page.slice(0, 20)) await syncUserFromClerk(handle.db, user);
+      await deliver(sampleClerkEvent('user.deleted', { id: page[39]!.id }));
+      const compared = await roundTrips(() => compareClerkUsers(handle.db, page));
+      expect(compared.roundTrips).toBe(1);
+      const fields = page.slice(20, 39).map((user) => mapClerkUser(user));
+      expect((await roundTrips(() => applyClerkUsers(handle.db, fields, 'member'))).roundTrips).toBe(1);
     });
   },
   ['postgres'],
