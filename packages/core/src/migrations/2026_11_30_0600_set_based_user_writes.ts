@@ -52,11 +52,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // (SELECT v_items) so the planner estimates a page the same whatever its length: the cached generic
   // plan serves both a one-user webhook and a 500-user page without re-planning each call.
   await sql`
-    CREATE OR REPLACE FUNCTION usersync_write_clerk_users(p_users jsonb, p_default_role text, p_present_in_clerk boolean)
-    RETURNS TABLE (ordinal integer, outcome text, written users) LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION usersync_write_clerk_users(
+      p_users jsonb, p_default_role text, p_present_in_clerk boolean
+    ) RETURNS TABLE (ordinal integer, outcome text, written users) LANGUAGE plpgsql AS $$
     DECLARE
-      -- The page in processing order (clerk_id, then position in p_users). A Clerk id listed more than once
-      -- is applied in rounds, as one by one would: round n holds each id's n-th occurrence.
+      -- The page in processing order (clerk_id, then position in p_users), and each item's round.
       v_items usersync_clerk_user[];
       v_ords integer[];
       v_rounds integer[];
@@ -64,25 +64,37 @@ export async function up(db: Kysely<any>): Promise<void> {
       -- This round's outcome per item (NULL: another round).
       v_outcomes text[];
       v_round integer := 0;
+      v_locked bigint;
     BEGIN
+      -- One statement reads the page and takes every user's lock, in clerk_id order (two callers cannot
+      -- deadlock); each statement after it sees what other writers of these users committed meanwhile.
       SELECT array_agg(ROW(r.clerk_id, r.email, r.email_verified, r.first_name, r.last_name, r.username,
                  r.image_url, r.phone_number, r.phone_verified, r.public_metadata, r.last_sign_in_at,
-                 r.clerk_created_at, r.clerk_updated_at, r.email_lower)::usersync_clerk_user
-               ORDER BY r.clerk_id COLLATE "C", r.ordinality),
-             array_agg(r.ordinality::integer ORDER BY r.clerk_id COLLATE "C", r.ordinality),
-             array_agg(r.round ORDER BY r.clerk_id COLLATE "C", r.ordinality),
-             array_agg(DISTINCT r.clerk_id COLLATE "C" ORDER BY r.clerk_id COLLATE "C")
-      INTO v_items, v_ords, v_rounds, v_ids
+                 r.clerk_created_at, r.clerk_updated_at, r.email_lower)::usersync_clerk_user),
+             array_agg(r.ordinality::integer),
+             array_agg(DISTINCT r.clerk_id COLLATE "C"),
+             count(pg_advisory_xact_lock(hashtextextended('usersync:user:' || r.clerk_id, 0)))
+      INTO v_items, v_ords, v_ids, v_locked
       FROM (
-        SELECT r.*, row_number() OVER (PARTITION BY r.clerk_id ORDER BY r.ordinality)::integer AS round
-        FROM jsonb_populate_recordset(NULL::usersync_clerk_user, p_users) WITH ORDINALITY AS r
+        SELECT * FROM jsonb_populate_recordset(NULL::usersync_clerk_user, p_users) WITH ORDINALITY
+        ORDER BY clerk_id COLLATE "C", ordinality
       ) r;
       IF v_items IS NULL THEN
         RETURN;
       END IF;
-      -- Every user's lock, in clerk_id order (two callers cannot deadlock), before anything is read: each
-      -- statement below then sees what other writers of these users committed.
-      PERFORM count(pg_advisory_xact_lock(hashtextextended('usersync:user:' || id, 0))) FROM unnest(v_ids) AS id;
+      -- A Clerk id listed more than once is applied in rounds, as one by one would: round n holds each
+      -- id's n-th occurrence.
+      IF cardinality(v_ids) < cardinality(v_items) THEN
+        SELECT array_agg(r.round ORDER BY r.n) INTO v_rounds
+        FROM (
+          SELECT i.n, row_number() OVER (PARTITION BY i.clerk_id ORDER BY i.n)::integer AS round
+          FROM unnest(v_items) WITH ORDINALITY AS i(clerk_id, email, email_verified, first_name, last_name,
+            username, image_url, phone_number, phone_verified, public_metadata, last_sign_in_at,
+            clerk_created_at, clerk_updated_at, email_lower, n)
+        ) r;
+      ELSE
+        v_rounds := array_fill(1, ARRAY[cardinality(v_items)]);
+      END IF;
       LOOP
         v_round := v_round + 1;
         EXIT WHEN NOT v_round = ANY (v_rounds);
@@ -250,8 +262,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     END $$
   `.execute(db);
   await sql`
-    CREATE OR REPLACE FUNCTION usersync_write_clerk_users(p_users jsonb, p_default_role text, p_present_in_clerk boolean)
-    RETURNS TABLE (ordinal integer, outcome text, written users) LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION usersync_write_clerk_users(
+      p_users jsonb, p_default_role text, p_present_in_clerk boolean
+    ) RETURNS TABLE (ordinal integer, outcome text, written users) LANGUAGE plpgsql AS $$
     DECLARE
       item record;
       result record;
