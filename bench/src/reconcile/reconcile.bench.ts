@@ -37,7 +37,10 @@ interface RunResult {
 }
 
 /** CPU ms of one `usersync …` process, by bash's `times` (its children: the command it ran). */
-async function runCli(args: string[], env: Record<string, string>): Promise<{ stdout: string; cpuMs: number }> {
+async function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; cpuMs: number }> {
   const { stdout, stderr } = await promisify(execFile)(
     'bash',
     ['-c', '"$0" "$@"; times >&2', process.execPath, USERSYNC_BIN, ...args],
@@ -138,7 +141,7 @@ export async function benchReconcile(ctx: BenchContext): Promise<BenchResult> {
   );
   const markdown = [
     `${users.toLocaleString('en')} users served by the Backend API stand-in (its own process, pages of 500`,
-    'serialised once before the runs and sent as stored bytes, no added latency: Clerk\'s CPU is not on our',
+    "serialised once before the runs and sent as stored bytes, no added latency: Clerk's CPU is not on our",
     'machine), applied by the real binary: `usersync reconcile --apply --json` (CLI, pool of 10). Each page is',
     'compared in one read (stored version and tombstone per id); only users that need writing are validated',
     'and mapped, and written in one call of `usersync_write_clerk_users` (the set-based rule webhooks use too);',

@@ -157,13 +157,15 @@ export async function reconcileUsers(
           invalidUsers.push({ clerkId: c.clerkId, reason: c.reason });
         }
       }
-      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) counts[key] += page.pageCounts[key];
+      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>)
+        counts[key] += page.pageCounts[key];
       onProgress?.({ phase, done: clerkUsers, total: totalCount ?? null });
     };
 
     // Up to `concurrency` pages are compared and written at once (each user is in one page only, so
     // their locks never overlap), while the next page is read from Clerk.
-    const inFlight: Array<{ work: Promise<Awaited<ReturnType<typeof comparePage>>>; totalCount?: number }> = [];
+    const inFlight: Array<{ work: Promise<Awaited<ReturnType<typeof comparePage>>>; totalCount?: number }> =
+      [];
     try {
       for await (const page of prefetching(source.pages(signal))) {
         signal?.throwIfAborted();

@@ -3,10 +3,10 @@ import { connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
 import { createDatabase, type DatabaseHandle } from '../db/create-database.ts';
+import { applyClerkUsers } from '../reconcile/apply-clerk-users.ts';
+import { compareClerkUsers } from '../reconcile/compare-clerk-users.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import { applyClerkEvent } from './apply-clerk-event.ts';
-import { compareClerkUsers } from '../reconcile/compare-clerk-users.ts';
-import { applyClerkUsers } from '../reconcile/apply-clerk-users.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
 import { syncUserFromClerk } from './sync-user-from-clerk.ts';
 

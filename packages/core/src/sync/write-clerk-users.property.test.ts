@@ -30,7 +30,10 @@ const entryArb = fc.record({
   versionOffsetMs: fc.constantFrom(-1_000, 0, 1, 5_000),
   // Few addresses, so new users compete for one invitation; case differs, invitations are lower-case.
   email: fc.constantFrom('a', 'A', 'b', null),
-  emailVerified: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
+  emailVerified: fc.oneof(
+    { arbitrary: fc.constant(true), weight: 3 },
+    { arbitrary: fc.constant(false), weight: 1 },
+  ),
   firstName: fc.constantFrom('Ada', 'Grace', null),
 });
 
@@ -43,7 +46,13 @@ const scenarioArb = fc.record({
 type Scenario = {
   starts: Start[];
   invited: string[];
-  entries: Array<fc.infer<typeof entryArb>>;
+  entries: Array<{
+    slot: number;
+    versionOffsetMs: number;
+    email: string | null;
+    emailVerified: boolean;
+    firstName: string | null;
+  }>;
   presentInClerk: boolean;
 };
 
@@ -80,7 +89,13 @@ async function arrange(db: Db, ns: string, scenario: Scenario): Promise<void> {
     if (start === 'none') continue;
     const clerkId = names.clerkId(slot);
     if (start !== 'tombstoned') {
-      const stored = fieldsOf(ns, { slot, versionOffsetMs: 0, email: null, emailVerified: false, firstName: 'Stored' });
+      const stored = fieldsOf(ns, {
+        slot,
+        versionOffsetMs: 0,
+        email: null,
+        emailVerified: false,
+        firstName: 'Stored',
+      });
       await writeClerkUser(db, stored, 'member');
     }
     if (start === 'deactivated') {
@@ -88,7 +103,9 @@ async function arrange(db: Db, ns: string, scenario: Scenario): Promise<void> {
     }
     if (start === 'soft-deleted' || start === 'tombstoned') {
       const mode = start === 'soft-deleted' ? 'soft' : 'hard';
-      await sql`SELECT usersync_delete_clerk_user(${clerkId}, ${new Date(BASE_MS + 20_000)}, ${mode})`.execute(db);
+      await sql`SELECT usersync_delete_clerk_user(${clerkId}, ${new Date(BASE_MS + 20_000)}, ${mode})`.execute(
+        db,
+      );
     }
   }
   for (const name of scenario.invited) {
@@ -156,7 +173,9 @@ describeEachDatabase('usersync_write_clerk_users (property)', (use, kind) => {
           options,
         );
         // Slots sort the same as their Clerk ids (one digit), so this is (clerk_id, position) order.
-        const order = scenario.entries.map((e, i) => ({ e, i })).sort((x, y) => x.e.slot - y.e.slot || x.i - y.i);
+        const order = scenario.entries
+          .map((e, i) => ({ e, i }))
+          .sort((x, y) => x.e.slot - y.e.slot || x.i - y.i);
         const singleOutcomes: WriteOutcome[] = new Array(scenario.entries.length);
         for (const { e, i } of order) {
           singleOutcomes[i] = (await writeClerkUser(db, fieldsOf(oneByOne, e), 'member', options)).outcome;
