@@ -157,8 +157,9 @@ export async function reconcileUsers(
           invalidUsers.push({ clerkId: c.clerkId, reason: c.reason });
         }
       }
-      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>)
+      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) {
         counts[key] += page.pageCounts[key];
+      }
       onProgress?.({ phase, done: clerkUsers, total: totalCount ?? null });
     };
 
