@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
-import pino from 'pino';
 
 /**
  * Secrets, tokens and signatures never reach the log. The request serializer below logs no headers
@@ -57,21 +56,15 @@ export function loggerOptions(settings: LoggerSettings): NonNullable<FastifyServ
         };
       },
     },
-    ...(settings.pretty && !settings.stream
-      ? {
-          transport: {
-            target: 'pino-pretty',
-            // One line per entry: a webhook delivery is two lines in the terminal, not a screenful.
-            options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
-          },
-        }
-      : {
-          // stdout without a write per line: while one write is in flight the next lines gather behind
-          // it, so under load one write carries many lines (a synchronous write per delivery cost the
-          // webhook path ≈ 8 % of its CPU). At a trickle each line still goes out at once; pino flushes
-          // what is left when the process exits.
-          stream: settings.stream ?? pino.destination({ dest: 1, sync: false }),
-        }),
+    ...(settings.stream && { stream: settings.stream }),
+    ...(settings.pretty &&
+      !settings.stream && {
+        transport: {
+          target: 'pino-pretty',
+          // One line per entry: a webhook delivery is two lines in the terminal, not a screenful.
+          options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+        },
+      }),
   };
 }
 
