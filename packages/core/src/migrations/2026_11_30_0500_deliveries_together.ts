@@ -52,6 +52,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     DECLARE
       k record;
     BEGIN
+      -- One delivery naming one subject (most statements at low load): no ordering to do.
+      IF jsonb_array_length(p_deliveries) = 1 AND jsonb_typeof(p_deliveries->0->'lock_keys') IS DISTINCT FROM 'array' THEN
+        IF p_deliveries->0->>'lock_key' IS NOT NULL THEN
+          PERFORM pg_advisory_xact_lock(hashtextextended(p_deliveries->0->>'lock_key', 0));
+        END IF;
+        RETURN;
+      END IF;
       FOR k IN
         SELECT DISTINCT x.key COLLATE "C" AS key
         FROM jsonb_to_recordset(p_deliveries) AS e(lock_key text, lock_keys jsonb),
