@@ -477,7 +477,7 @@ function dispatchTable(kinds: Array<[string, string]>): string {
  * migration makes it: the same text with every lock key of the statement (lock_key and lock_keys of
  * every delivery) taken first, in one order. The per-delivery lock in the loop is then already held.
  */
-function deliveriesFunction({ lockEverySubjectFirst }: { lockEverySubjectFirst: boolean }): string {
+export function deliveriesFunction({ lockEverySubjectFirst }: { lockEverySubjectFirst: boolean }): string {
   return `
     CREATE OR REPLACE FUNCTION usersync_apply_clerk_deliveries(p_deliveries jsonb, p_options jsonb)
     RETURNS TABLE (ordinal integer, status text, reason text, user_id uuid) LANGUAGE plpgsql AS $$
