@@ -102,6 +102,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         RAISE EXCEPTION USING ERRCODE = 'UU002', MESSAGE = 'one svix-id twice in a group';
       END IF;
 
+      -- Each svix-id's record is read as an index probe (LATERAL … LIMIT 1): the plan is cached per
+      -- connection, and a join planned while webhook_events was small would scan it once it is large.
       -- User upserts whose subject no other delivery of the group names: one call of the page writer
       -- (their subjects are disjoint from everything else here, so order does not matter).
       WITH subject_uses AS (
@@ -119,7 +121,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       FROM ROWS FROM (jsonb_to_recordset(p_deliveries) AS (svix_id text, lock_key text, kind text, data jsonb))
         WITH ORDINALITY AS e(svix_id, lock_key, kind, data, ord)
       JOIN subject_uses u ON u.key = e.lock_key AND u.uses = 1
-      LEFT JOIN webhook_events w ON w.svix_id = e.svix_id
+      LEFT JOIN LATERAL (SELECT w.status FROM webhook_events w WHERE w.svix_id = e.svix_id LIMIT 1) w ON true
       WHERE e.kind = 'user.upsert' AND (w.status IS NULL OR w.status IN ('invalid', 'failed'));
       IF v_users IS NOT NULL THEN
         SELECT v_outcomes || array_agg(
@@ -136,7 +138,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         FROM ROWS FROM (jsonb_to_recordset(p_deliveries)
             AS (svix_id text, lock_key text, kind text, data jsonb, status text, reason text))
           WITH ORDINALITY AS e(svix_id, lock_key, kind, data, status, reason, ord)
-        LEFT JOIN webhook_events w ON w.svix_id = e.svix_id
+        LEFT JOIN LATERAL (SELECT w.status FROM webhook_events w WHERE w.svix_id = e.svix_id LIMIT 1) w ON true
         WHERE v_together IS NULL OR NOT e.ord = ANY (v_together)
         ORDER BY e.lock_key COLLATE "C" NULLS LAST, e.svix_id COLLATE "C"
       LOOP

@@ -175,3 +175,47 @@ describeEachDatabase('group commit (property)', (use, kind) => {
     }
   });
 });
+
+describeEachDatabase('group commit (scheduling)', (use) => {
+  it('one statement at a time, but a stalled one (a lock held elsewhere) does not hold up the next', async () => {
+    const database = use();
+    if (database.kind !== 'postgres') return; // one in-process connection: no lock can be held elsewhere
+    const stalled = sampleClerkUser({ createdAt: T0 });
+    const other = sampleClerkUser({ createdAt: T0 });
+    const delivery = (user: Record<string, unknown>) => ({
+      svixId: `msg_${randomUUID()}`,
+      body: JSON.stringify(sampleClerkEvent('user.created', user)),
+    });
+    // Another replica's reconcile page holds the first user's lock.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held: () => void = () => {};
+    const lockHeld = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const holder = database
+      .openAnotherConnection()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`usersync:user:${stalled.id}`}, 0))`.execute(trx);
+        held();
+        await released;
+      });
+    await lockHeld;
+    const first = applyClerkEvent(database.db, delivery(stalled));
+    const second = await applyClerkEvent(database.db, delivery(other));
+    // The second went as its own statement once the first had waited stallMs: applied while the first waits.
+    expect(second).toMatchObject({ status: 'applied', clerkUserId: other.id });
+    let firstSettled = false;
+    void first.finally(() => {
+      firstSettled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(firstSettled).toBe(false);
+    release();
+    await holder;
+    expect(await first).toMatchObject({ status: 'applied', clerkUserId: stalled.id });
+  });
+});

@@ -127,6 +127,17 @@ describeEachDatabase(
       const fields = page.slice(20, 39).map((user) => mapClerkUser(user));
       expect((await roundTrips(() => applyClerkUsers(handle.db, fields, 'member'))).roundTrips).toBe(1);
     });
+
+    it('deliveries in flight together share statements: 16 at once are at most 2 round trips', async () => {
+      const T0 = 1_760_000_000_000;
+      const users = Array.from({ length: 16 }, () => sampleClerkUser({ createdAt: T0 }));
+      // The first goes at once; the other 15 arrive while it runs and go together as the next statement.
+      const counted = await roundTrips(async () => {
+        const results = await Promise.all(users.map((u) => deliver(sampleClerkEvent('user.created', u))));
+        expect(results.map((r) => r.status)).toEqual(users.map(() => 'applied'));
+      });
+      expect(counted.roundTrips).toBeLessThanOrEqual(2);
+    });
   },
   ['postgres'],
 );
