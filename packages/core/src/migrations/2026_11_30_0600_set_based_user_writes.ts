@@ -8,7 +8,8 @@ import { type Kysely, sql } from 'kysely';
 // so the rule still exists once. Outcomes are those of applying the page's users one by one in
 // (clerk_id, position) order: created | updated | reactivated | unchanged | stale | deleted.
 // The per-row AFTER INSERT triggers on users (settings row, membership links) become statement-level
-// triggers over the inserted rows, so a page pays one trigger call instead of 500.
+// triggers over the inserted rows, so a page pays one trigger call instead of 500. Organizations and
+// memberships get a page function each (one statement per reconcile page, the rules unchanged).
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema types.
 export async function up(db: Kysely<any>): Promise<void> {
   // Every user has settings, whoever inserts the row (was FOR EACH ROW, migration 0001).
@@ -195,11 +196,69 @@ export async function up(db: Kysely<any>): Promise<void> {
       written := result.written;
     END $$
   `.execute(db);
+
+  // Organizations reconcile, a page per statement: every lock of the page first, in the write path's one
+  // order (keys sorted, COLLATE "C"), then the one rule per object (usersync_write_organization*, migration
+  // 0200) in clerk_id order; it takes those locks again (re-entrant).
+  await sql`
+    CREATE FUNCTION usersync_write_organizations(p_organizations jsonb)
+    RETURNS TABLE (ordinal integer, outcome text) LANGUAGE plpgsql AS $$
+    DECLARE
+      item record;
+    BEGIN
+      PERFORM count(pg_advisory_xact_lock(hashtextextended(k.key, 0)))
+      FROM (
+        SELECT DISTINCT ('usersync:organization:' || (e.value->>'clerk_id')) COLLATE "C" AS key
+        FROM jsonb_array_elements(p_organizations) AS e(value)
+        ORDER BY 1
+      ) k;
+      FOR item IN
+        SELECT e.ord::integer AS ord, e.value
+        FROM jsonb_array_elements(p_organizations) WITH ORDINALITY AS e(value, ord)
+        ORDER BY e.value->>'clerk_id' COLLATE "C", e.ord
+      LOOP
+        ordinal := item.ord;
+        outcome := usersync_write_organization(item.value);
+        RETURN NEXT;
+      END LOOP;
+    END $$
+  `.execute(db);
+  // Each membership with the organization it embeds (its "organization" field), as one by one.
+  await sql`
+    CREATE FUNCTION usersync_write_organization_memberships(p_memberships jsonb)
+    RETURNS TABLE (ordinal integer, outcome text) LANGUAGE plpgsql AS $$
+    DECLARE
+      item record;
+    BEGIN
+      PERFORM count(pg_advisory_xact_lock(hashtextextended(k.key, 0)))
+      FROM (
+        SELECT DISTINCT x.key COLLATE "C" AS key
+        FROM jsonb_array_elements(p_memberships) AS e(value),
+          LATERAL (VALUES
+            ('usersync:organization:' || (e.value->>'clerk_organization_id')),
+            ('usersync:organization_membership:' || (e.value->>'clerk_id')),
+            ('usersync:user:' || (e.value->>'clerk_user_id'))
+          ) AS x(key)
+        ORDER BY 1
+      ) k;
+      FOR item IN
+        SELECT e.ord::integer AS ord, e.value
+        FROM jsonb_array_elements(p_memberships) WITH ORDINALITY AS e(value, ord)
+        ORDER BY e.value->>'clerk_id' COLLATE "C", e.ord
+      LOOP
+        ordinal := item.ord;
+        outcome := usersync_write_organization_membership(item.value, item.value->'organization');
+        RETURN NEXT;
+      END LOOP;
+    END $$
+  `.execute(db);
 }
 
-// Restores the definitions of migrations 0001, 0100 and 0200.
+// Restores the definitions of migrations 0001, 0100 and 0200 (and drops the page functions).
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP FUNCTION IF EXISTS usersync_write_organization_memberships(jsonb)`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS usersync_write_organizations(jsonb)`.execute(db);
   await sql`
     CREATE OR REPLACE FUNCTION usersync_write_clerk_user(
       f usersync_clerk_user, p_default_role text, p_present_in_clerk boolean,
