@@ -199,7 +199,9 @@ describeEachDatabase('group commit (scheduling)', (use) => {
       .openAnotherConnection()
       .transaction()
       .execute(async (trx) => {
-        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`usersync:user:${stalled.id}`}, 0))`.execute(trx);
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`usersync:user:${stalled.id}`}, 0))`.execute(
+          trx,
+        );
         held();
         await released;
       });
