@@ -46,4 +46,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Migrates on start (MIGRATE_ON_START=true); SIGTERM finishes in-flight requests, then exits.
-CMD ["node", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=20", "dist/server.js"]

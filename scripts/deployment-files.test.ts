@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { API_NODE_FLAGS } from '../apps/api/src/node-flags.ts';
 
 // The Dockerfile and compose.yaml cannot be built here (no Docker daemon on CI machines, and `.ci/run`
 // must not need one): these checks catch what breaks them without running Docker. They were not built.
@@ -54,7 +55,11 @@ describe('Dockerfile', () => {
     expect(user?.args).toBeDefined();
     expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
     expect(final.find((step) => step.op === 'HEALTHCHECK')?.args).toContain('/api/health');
-    expect(JSON.parse(final.find((step) => step.op === 'CMD')!.args)).toEqual(['node', 'dist/server.js']);
+    expect(JSON.parse(final.find((step) => step.op === 'CMD')!.args)).toEqual([
+      'node',
+      ...API_NODE_FLAGS,
+      'dist/server.js',
+    ]);
     expect(final.find((step) => step.op === 'ENV')?.args).toContain('NODE_ENV=production');
   });
 
@@ -89,6 +94,15 @@ describe('Dockerfile', () => {
   it('keeps secrets and local state out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', '.data', '**/node_modules', '.toolchain']) expect(ignored).toContain(entry);
+  });
+});
+
+describe('the API launchers', () => {
+  it('every way of starting the production API passes the same node flags (memory, decisions 073 and 130)', () => {
+    const scripts = (path: string) => (JSON.parse(read(path)) as { scripts: Record<string, string> }).scripts;
+    const flags = API_NODE_FLAGS.join(' ');
+    expect(scripts('apps/api/package.json').start).toBe(`node ${flags} dist/server.js`);
+    expect(scripts('package.json')['start:api']).toContain(`node ${flags} apps/api/dist/server.js`);
   });
 });
 

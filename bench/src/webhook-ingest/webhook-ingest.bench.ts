@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '@usersync/api/node-flags';
 import { startThrowawayPostgres } from '@usersync/testing/database';
 import { freePort } from '@usersync/testing/processes';
 import { testWebhookSecret } from '@usersync/testing/svix';
@@ -278,8 +279,8 @@ function peakRssMiB(pid: number): number {
 async function startUsersync(databaseUrl: string, secret: string): Promise<Receiver> {
   const api = await startApi(databaseUrl, 'bench-webhook-ingest', {
     secret,
-    // As `pnpm start:api` runs it: a smaller young generation (docs/decisions/073).
-    nodeArgs: ['--max-semi-space-size=8'],
+    // As `pnpm start:api` runs it: the memory flags of docs/decisions/073 and 130.
+    nodeArgs: [...API_NODE_FLAGS],
     // The production default: one JSON log line per delivery, here into a file.
     env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
   });
