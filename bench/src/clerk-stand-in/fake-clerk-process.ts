@@ -62,6 +62,8 @@ if (import.meta.main) {
     const id = fakeClerkUserId(config.idPrefix, i);
     api.users.set(id, sampleClerkUser({ id, createdAt: base + i * 1000, lastSignInAt: base + i * 1000 + 5 }));
   }
+  // The list as reconcile reads it (oldest first, 500 a page), serialised once: Clerk's CPU is not ours.
+  api.freezeUserList({ orderBy: '+created_at', pageSize: 500 });
   process.stdout.write(`${JSON.stringify({ url: api.url, secretKey })}\n`);
   const stop = () => void api.close().then(() => process.exit(0));
   process.stdin.on('end', stop);

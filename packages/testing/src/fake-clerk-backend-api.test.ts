@@ -136,4 +136,35 @@ describe('fake Clerk Backend API, read through @clerk/backend', () => {
     await expect(clerk.users.getUser('user_1')).rejects.toMatchObject({ status: 429, retryAfter: 7 });
     api.setFault(undefined);
   });
+
+  it('freezeUserList: serves the list as it was serialised, still checking the key', async () => {
+    const frozen = await startFakeClerkBackendApi({ secretKey: keys.secretKey });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const user = sampleClerkUser({ id: `user_f${i}`, createdAt: 1_700_000_000_000 + i });
+        frozen.users.set(user.id as string, user);
+      }
+      frozen.freezeUserList({ orderBy: '+created_at', pageSize: 2 });
+      frozen.users.delete('user_f0');
+      const clerk = createClerkClient({ secretKey: keys.secretKey, apiUrl: frozen.url });
+      const pages = await Promise.all(
+        [0, 2, 4, 6].map((offset) => clerk.users.getUserList({ limit: 2, offset, orderBy: '+created_at' })),
+      );
+      expect(pages.map((p) => p.data.map((u) => u.id))).toEqual([
+        ['user_f0', 'user_f1'],
+        ['user_f2', 'user_f3'],
+        ['user_f4'],
+        [],
+      ]);
+      // Another order or page size is answered live.
+      const live = await clerk.users.getUserList({ limit: 3, orderBy: '+created_at' });
+      expect(live.data.map((u) => u.id)).toEqual(['user_f1', 'user_f2', 'user_f3']);
+      const wrongKey = createClerkClient({ secretKey: 'sk_test_wrong', apiUrl: frozen.url });
+      await expect(wrongKey.users.getUserList({ limit: 2, orderBy: '+created_at' })).rejects.toMatchObject({
+        status: 401,
+      });
+    } finally {
+      await frozen.close();
+    }
+  });
 });

@@ -33,6 +33,12 @@ export interface FakeClerkBackendApi {
   /** Requests received, by `METHOD path` without query (e.g. `GET /v1/users/user_1`). */
   requests: string[];
   setFault(fault: FakeClerkBackendApiOptions['fault']): void;
+  /**
+   * Serialises the user list now, page by page, for one order and page size, and answers those list
+   * requests with the stored bytes from then on (changes to `users` are no longer listed). For
+   * benchmarks: real Clerk's CPU is not on our machine, so its stand-in should cost next to nothing.
+   */
+  freezeUserList(list: { orderBy: string; pageSize: number }): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +64,8 @@ export async function startFakeClerkBackendApi(
   const jwks: Record<string, unknown>[] = [];
   let fault = options.fault;
   let count = 0;
+  // freezeUserList: `order_by|limit|offset` -> the answer's bytes.
+  const frozenPages = new Map<string, Buffer>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => sendError(res, 500, 'internal_error', String(error)));
@@ -126,6 +134,8 @@ export async function startFakeClerkBackendApi(
       if (!Number.isInteger(limit) || limit < 1 || limit > 500 || !Number.isInteger(offset) || offset < 0) {
         return sendError(res, 422, 'form_param_value_invalid', 'limit must be 1-500 and offset >= 0');
       }
+      const frozen = frozenPages.get(`${url.searchParams.get('order_by')}|${limit}|${offset}`);
+      if (frozen) return sendBytes(res, frozen);
       const all = ordered([...users.values()], url.searchParams.get('order_by'));
       if (!all) return sendError(res, 422, 'form_param_value_invalid', 'order_by is not supported');
       return sendJson(res, 200, all.slice(offset, offset + limit));
@@ -177,6 +187,15 @@ export async function startFakeClerkBackendApi(
     setFault(next) {
       fault = next;
     },
+    freezeUserList({ orderBy, pageSize }) {
+      const all = ordered([...users.values()], orderBy);
+      if (!all) throw new Error(`order_by ${orderBy} is not supported`);
+      // One more page than there are users: the empty page after the last is asked for too.
+      for (let offset = 0; offset <= all.length; offset += pageSize) {
+        const page = Buffer.from(JSON.stringify(all.slice(offset, offset + pageSize)));
+        frozenPages.set(`${orderBy}|${pageSize}|${offset}`, page);
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -218,9 +237,12 @@ function sendPage(res: ServerResponse, url: URL, all: Record<string, unknown>[])
 
 // Clerk's SDK parses a body as JSON only when content-type is exactly `application/json`.
 function sendJson(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  sendBytes(res, Buffer.from(JSON.stringify(body)), status);
+}
+
+function sendBytes(res: ServerResponse, body: Buffer, status = 200) {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string) {

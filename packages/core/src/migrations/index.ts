@@ -6,6 +6,7 @@ import * as organizations from './2026_11_30_0200_organizations.ts';
 import * as reconcileRuns from './2026_11_30_0300_reconcile_runs.ts';
 import * as auditLog from './2026_11_30_0400_audit_log.ts';
 import * as deliveriesTogether from './2026_11_30_0500_deliveries_together.ts';
+import * as setBasedUserWrites from './2026_11_30_0600_set_based_user_writes.ts';
 
 // Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
 // Names sort in the order they must run.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_30_0300_reconcile_runs': reconcileRuns,
   '2026_11_30_0400_audit_log': auditLog,
   '2026_11_30_0500_deliveries_together': deliveriesTogether,
+  '2026_11_30_0600_set_based_user_writes': setBasedUserWrites,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

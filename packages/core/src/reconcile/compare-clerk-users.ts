@@ -1,7 +1,8 @@
+import { clerkIdSchema, msTimestampSchema } from '../clerk/clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { InvalidClerkUserError } from '../sync/errors.ts';
 import { type ClerkUserFields, mapClerkUser } from '../sync/map-clerk-user.ts';
-import { tombstonedAmong } from '../users/user-tombstone.repository.ts';
+import { type StoredClerkVersion, storedClerkVersions } from '../users/user.repository.ts';
 
 /**
  * What reconcile would do with one Clerk user, judged by the same ordering key as webhooks
@@ -21,54 +22,71 @@ export type ComparisonKind =
   | 'reactivate'
   | 'invalid';
 
+/** The kinds that write: only these carry the mapped fields. */
+export type WritingKind = 'create' | 'update' | 'reactivate';
+
 export type ClerkUserComparison =
-  | { kind: Exclude<ComparisonKind, 'invalid'>; clerkId: string; fields: ClerkUserFields }
+  | { kind: WritingKind; clerkId: string; fields: ClerkUserFields }
+  | { kind: Exclude<ComparisonKind, WritingKind | 'invalid'>; clerkId: string }
   | { kind: 'invalid'; clerkId: string | null; reason: string };
 
 /**
- * Compares one page of Clerk users with the database in two queries (rows and tombstones for the
- * whole page), however long the page.
+ * Compares one page of Clerk users with the database in one query, however long the page.
+ *
+ * The version key (id, updated_at) is read first and compared with the stored rows; a user whose version
+ * is already stored (unchanged) is neither validated nor mapped: that version was valid when it was
+ * stored. Every other user is validated and mapped as before, so an invalid payload is still reported
+ * whenever it would matter (docs/decisions/120).
  */
 export async function compareClerkUsers(
   db: Db,
   clerkUsers: readonly unknown[],
 ): Promise<ClerkUserComparison[]> {
-  const mapped = clerkUsers.map(
-    (json): { fields: ClerkUserFields } | { invalid: string; id: string | null } => {
-      try {
-        return { fields: mapClerkUser(json) };
-      } catch (error) {
-        if (!(error instanceof InvalidClerkUserError)) throw error;
-        const id = (json as { id?: unknown } | null)?.id;
-        return { invalid: error.message, id: typeof id === 'string' ? id : null };
-      }
-    },
-  );
-  const ids = mapped.flatMap((m) => ('fields' in m ? [m.fields.clerk_id] : []));
-  const [rows, tombstoned] =
-    ids.length === 0
-      ? [[], new Set<string>()]
-      : await Promise.all([
-          db
-            .selectFrom('users')
-            .select(['clerk_id', 'clerk_updated_at', 'is_active', 'deleted_at'])
-            .where('clerk_id', 'in', ids)
-            .execute(),
-          tombstonedAmong(db, ids),
-        ]);
-  const stored = new Map(rows.map((r) => [r.clerk_id, r]));
-
-  return mapped.map((m): ClerkUserComparison => {
-    if (!('fields' in m)) return { kind: 'invalid', clerkId: m.id, reason: m.invalid };
-    const { fields } = m;
-    const clerkId = fields.clerk_id;
-    const row = stored.get(clerkId);
-    if (tombstoned.has(clerkId) || row?.deleted_at) return { kind: 'deleted-in-database', clerkId, fields };
-    if (!row) return { kind: 'create', clerkId, fields };
-    const storedAt = row.clerk_updated_at?.getTime() ?? Number.NEGATIVE_INFINITY;
-    const incomingAt = fields.clerk_updated_at.getTime();
-    if (incomingAt > storedAt) return { kind: 'update', clerkId, fields };
-    if (!row.is_active) return { kind: 'reactivate', clerkId, fields };
-    return { kind: incomingAt === storedAt ? 'unchanged' : 'newer-in-database', clerkId, fields };
+  const versions = clerkUsers.map(listedVersion);
+  const ids = versions.flatMap((v) => (v ? [v.clerkId] : []));
+  const stored = await storedClerkVersions(db, ids);
+  return clerkUsers.map((json, i): ClerkUserComparison => {
+    const version = versions[i];
+    // A malformed id or updated_at fails validation below, with the message a webhook would get.
+    const kind = version ? kindOf(stored.get(version.clerkId), version.updatedAtMs) : null;
+    if (version && kind === 'unchanged') return { kind, clerkId: version.clerkId };
+    let fields: ClerkUserFields;
+    try {
+      fields = mapClerkUser(json);
+    } catch (error) {
+      if (!(error instanceof InvalidClerkUserError)) throw error;
+      return { kind: 'invalid', clerkId: version?.clerkId ?? rawId(json), reason: error.message };
+    }
+    if (!version || kind === null) throw new Error('unreachable: a valid user has a version key');
+    if (kind === 'create' || kind === 'update' || kind === 'reactivate') {
+      return { kind, clerkId: version.clerkId, fields };
+    }
+    return { kind, clerkId: version.clerkId };
   });
+}
+
+/** The ordering key of a listed user, when both parts are what validation accepts; else null. */
+function listedVersion(json: unknown): { clerkId: string; updatedAtMs: number } | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const { id, updated_at } = json as { id?: unknown; updated_at?: unknown };
+  const clerkId = clerkIdSchema.safeParse(id);
+  const updatedAt = msTimestampSchema.safeParse(updated_at);
+  return clerkId.success && updatedAt.success ? { clerkId: clerkId.data, updatedAtMs: updatedAt.data } : null;
+}
+
+function rawId(json: unknown): string | null {
+  const id = (json as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+function kindOf(
+  row: StoredClerkVersion | undefined,
+  incomingAtMs: number,
+): Exclude<ComparisonKind, 'invalid'> {
+  if (row?.deleted) return 'deleted-in-database';
+  if (!row) return 'create';
+  const storedAtMs = row.updatedAtMs ?? Number.NEGATIVE_INFINITY;
+  if (incomingAtMs > storedAtMs) return 'update';
+  if (!row.isActive) return 'reactivate';
+  return incomingAtMs === storedAtMs ? 'unchanged' : 'newer-in-database';
 }

@@ -9,8 +9,8 @@ import {
 import {
   type MembershipWriteOutcome,
   type OrganizationWriteOutcome,
-  writeOrganization,
-  writeOrganizationMembership,
+  writeOrganizationMemberships,
+  writeOrganizations,
 } from '../sync/write-clerk-organization.ts';
 import { DEFAULT_GUARD_THRESHOLD, type WrongInstanceGuard } from './reconcile-users.ts';
 
@@ -86,7 +86,8 @@ interface KindRules {
   map(json: unknown): Fields;
   /** Stored versions and deletions of these ids, in two queries for the page. */
   stored(db: Db, fields: Fields[]): Promise<{ updatedAt: Map<string, Date | null>; deleted: Set<string> }>;
-  write(db: Db, fields: Fields): Promise<OrganizationWriteOutcome | MembershipWriteOutcome>;
+  /** One page of creates and updates, in one statement; outcomes in input order. */
+  write(db: Db, fields: Fields[]): Promise<Array<OrganizationWriteOutcome | MembershipWriteOutcome>>;
   /** Clerk ids of every active row, in batches. */
   present(db: Db): AsyncIterable<string[]>;
 }
@@ -114,7 +115,7 @@ const RULES: Record<OrganizationReconcileKind, KindRules> = {
         ]),
       };
     },
-    write: (db, fields) => writeOrganization(db, fields as OrganizationFields),
+    write: (db, fields) => writeOrganizations(db, fields as OrganizationFields[]),
     present: (db) => keyset(db, 'organizations'),
   },
   memberships: {
@@ -150,7 +151,7 @@ const RULES: Record<OrganizationReconcileKind, KindRules> = {
         ]),
       };
     },
-    write: (db, fields) => writeOrganizationMembership(db, fields as OrganizationMembershipFields),
+    write: (db, fields) => writeOrganizationMemberships(db, fields as OrganizationMembershipFields[]),
     present: (db) => keyset(db, 'organization_memberships'),
   },
 };
@@ -263,17 +264,21 @@ export async function reconcileOrganizationKind(
         return true;
       });
       clerkObjects += comparisons.length;
+      const toWrite: Fields[] = [];
       for (const c of comparisons) {
         if (c.kind === 'invalid') {
           if (invalidObjects.length < MAX_LISTED_INVALID)
             invalidObjects.push({ clerkId: c.clerkId, reason: c.reason });
           counts.invalid += 1;
         } else if (phase === 'apply' && (c.kind === 'create' || c.kind === 'update')) {
-          counts[COUNT_OF_OUTCOME[await rules.write(db, c.fields)]] += 1;
+          toWrite.push(c.fields);
         } else {
           counts[COUNT_OF_KIND[c.kind]] += 1;
         }
       }
+      // The page's writes in one statement (what happened may differ from the comparison: a webhook
+      // can write in between, and the outcome says so).
+      for (const outcome of await rules.write(db, toWrite)) counts[COUNT_OF_OUTCOME[outcome]] += 1;
       onProgress?.({ kind, phase, done: clerkObjects, total: page.totalCount ?? null });
     }
     return { counts, clerkObjects };

@@ -62,6 +62,24 @@ describeEachDatabase('reconcileUsers', (use) => {
     expect(await isActive(db, 'user_first_6')).toBe(true);
   });
 
+  it('validates only the users it would write: a stored version is not checked again', async () => {
+    const { db } = use();
+    const [stored, newer, fresh] = clerkUsers('user_valid', 3);
+    await syncUserFromClerk(db, stored!);
+    await syncUserFromClerk(db, newer!);
+    // Listed with the versions we hold (same updated_at) the payload is not looked at; a newer version
+    // or a new user is, and a bad one is reported invalid.
+    const tooLong = 'x'.repeat(300);
+    const listed = [
+      { ...stored!, first_name: tooLong },
+      { ...newer!, first_name: tooLong, updated_at: (newer!.updated_at as number) + 1 },
+      { ...fresh!, first_name: tooLong },
+    ];
+    const summary = await reconcileUsers(db, memorySource(listed), {});
+    expect(summary.counts).toMatchObject({ unchanged: 1, update: 0, create: 0, invalid: 2 });
+    expect(summary.invalidUsers.map((u) => u.clerkId)).toEqual([newer!.id, fresh!.id]);
+  });
+
   it('keeps a version a webhook wrote between the comparison and the write', async () => {
     const { db } = use();
     const users = clerkUsers('user_race', 4);

@@ -52,7 +52,7 @@ export interface ReconcileOptions extends SyncOptions {
   force?: boolean;
   /** Share of active database users unknown to Clerk above which apply is refused. Default 0.5. */
   guardThreshold?: number;
-  /** Users per write statement (default 500: one Clerk page) and statements in flight (default 4). */
+  /** Users per write statement (default 500: one Clerk page) and pages in flight (default 4). */
   writeBatchSize?: number;
   writeConcurrency?: number;
   onProgress?: (progress: ReconcileProgress) => void;
@@ -96,11 +96,12 @@ const MAX_LISTED_INVALID = 20;
 /**
  * Brings the database in line with Clerk, under the same rules as webhooks.
  *
- * Dry run: one pass over Clerk comparing page by page, then one keyset walk over the database for
- * users Clerk does not list. Apply: the same comparison first, so the wrong-instance guard is
- * decided before anything is written (skipped when forced or when the database has no active user,
- * as the guard cannot trip then), then a second pass writing what differs. Memory holds one Clerk
- * page, one database batch and the set of Clerk ids seen.
+ * Dry run: one pass over Clerk comparing page by page and, beside it, one keyset walk over the
+ * database for users Clerk does not list. Apply: the same comparison first, so the wrong-instance guard
+ * is decided before anything is written (skipped when forced or when the database has no active user,
+ * as the guard cannot trip then), then a second pass writing what differs and a walk after it. Memory
+ * holds a few Clerk pages (writeConcurrency in flight, one being read), the set of Clerk ids seen and the
+ * active database users' ids (a 100,000-user table: a few MB).
  */
 export async function reconcileUsers(
   db: Db,
@@ -127,42 +128,95 @@ export async function reconcileUsers(
     const counts = emptyCounts();
     let clerkUsers = 0;
     invalidUsers.length = 0;
-    for await (const page of prefetching(source.pages(signal))) {
-      signal?.throwIfAborted();
-      const comparisons = (await compareClerkUsers(db, page.users)).filter((c) => {
-        if (c.clerkId === null) return true;
-        if (seen.get(c.clerkId) === passNumber) return false;
-        seen.set(c.clerkId, passNumber);
-        return true;
-      });
-      clerkUsers += comparisons.length;
+
+    // One page: compared in one read, its writes in one statement per batch.
+    const comparePage = async (users: readonly unknown[]) => {
+      const comparisons = await compareClerkUsers(db, users);
+      const pageCounts = emptyCounts();
+      if (phase === 'compare') {
+        for (const c of comparisons) pageCounts[COUNT_OF_KIND[c.kind]] += 1;
+        return { comparisons, pageCounts };
+      }
+      const toWrite = comparisons.flatMap((c) => ('fields' in c ? [c.fields] : []));
+      for (const c of comparisons) if (!('fields' in c)) pageCounts[COUNT_OF_KIND[c.kind]] += 1;
+      const outcomes = new Map(
+        await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
+          ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
+        ]),
+      );
       for (const c of comparisons) {
+        const outcome = 'fields' in c ? outcomes.get(c.clerkId) : undefined;
+        if (outcome !== undefined) pageCounts[COUNT_OF_OUTCOME[outcome]] += 1;
+      }
+      return { comparisons, pageCounts };
+    };
+    // Settled in page order, so counts and the listed invalid users do not depend on timing.
+    const settle = (page: Awaited<ReturnType<typeof comparePage>>, totalCount: number | undefined) => {
+      clerkUsers += page.comparisons.length;
+      for (const c of page.comparisons) {
         if (c.kind === 'invalid' && invalidUsers.length < MAX_LISTED_INVALID) {
           invalidUsers.push({ clerkId: c.clerkId, reason: c.reason });
         }
       }
-      if (phase === 'compare') {
-        for (const c of comparisons) counts[COUNT_OF_KIND[c.kind]] += 1;
-      } else {
-        const toWrite = comparisons.flatMap((c) => (WRITES.has(c.kind) && 'fields' in c ? [c.fields] : []));
-        for (const c of comparisons) if (!WRITES.has(c.kind)) counts[COUNT_OF_KIND[c.kind]] += 1;
-        const outcomes = new Map(
-          await inChunks(toWrite, batchSize, concurrency, async (chunk) => [
-            ...(await applyClerkUsers(db, chunk, defaultRole)).entries(),
-          ]),
-        );
-        for (const c of comparisons) {
-          const outcome = c.clerkId === null ? undefined : outcomes.get(c.clerkId);
-          if (!WRITES.has(c.kind) || outcome === undefined) continue;
-          counts[COUNT_OF_OUTCOME[outcome]] += 1;
+      for (const key of Object.keys(counts) as Array<keyof ReconcileCounts>) {
+        counts[key] += page.pageCounts[key];
+      }
+      onProgress?.({ phase, done: clerkUsers, total: totalCount ?? null });
+    };
+
+    // Up to `concurrency` pages are compared and written at once (each user is in one page only, so
+    // their locks never overlap), while the next page is read from Clerk.
+    const inFlight: Array<{ work: Promise<Awaited<ReturnType<typeof comparePage>>>; totalCount?: number }> =
+      [];
+    try {
+      for await (const page of prefetching(source.pages(signal))) {
+        signal?.throwIfAborted();
+        // A user listed twice in one pass (the list shifted while paging) is counted once.
+        const users = page.users.filter((json) => {
+          const id = (json as { id?: unknown } | null)?.id;
+          if (typeof id !== 'string') return true;
+          if (seen.get(id) === passNumber) return false;
+          seen.set(id, passNumber);
+          return true;
+        });
+        const work = comparePage(users);
+        work.catch(() => {}); // awaited below, in order; not an unhandled rejection meanwhile
+        inFlight.push({ work, totalCount: page.totalCount });
+        while (inFlight.length >= concurrency) {
+          const head = inFlight.shift()!;
+          settle(await head.work, head.totalCount);
         }
       }
-      onProgress?.({ phase, done: clerkUsers, total: page.totalCount ?? null });
+      while (inFlight.length > 0) {
+        const head = inFlight.shift()!;
+        settle(await head.work, head.totalCount);
+      }
+    } finally {
+      // On failure, nothing keeps writing after reconcile returns.
+      await Promise.allSettled(inFlight.map((p) => p.work));
     }
     return { counts, clerkUsers };
   }
 
-  async function scanDatabase(deactivate: boolean) {
+  /** The active database users' ids, in one keyset walk (a few thousand per query). */
+  async function activeDatabaseUsers(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const batch of presentUsers(db)) {
+      signal?.throwIfAborted();
+      for (const row of batch) if (row.is_active) ids.push(row.clerk_id);
+    }
+    return ids;
+  }
+
+  /** Which active database users the listing did not contain (ids seen in any pass count as listed). */
+  const scanOf = (active: readonly string[]): DatabaseScan => ({
+    databaseUsers: active.length,
+    missing: active.reduce((n, id) => (seen.has(id) ? n : n + 1), 0),
+    deactivated: 0,
+    foundInClerk: 0,
+  });
+
+  async function deactivateMissing(): Promise<DatabaseScan> {
     let databaseUsers = 0;
     let missing = 0;
     let deactivated = 0;
@@ -176,7 +230,6 @@ export async function reconcileUsers(
         if (!seen.has(row.clerk_id)) candidates.push(row.clerk_id);
       }
       missing += candidates.length;
-      if (!deactivate) continue;
       await inChunks(candidates, 1, concurrency, async ([clerkId]) => {
         signal?.throwIfAborted();
         // The listing can skip a user when others are deleted while paging: ask Clerk to be sure.
@@ -196,7 +249,7 @@ export async function reconcileUsers(
   const summary = (
     mode: ReconcileSummary['mode'],
     result: { counts: ReconcileCounts; clerkUsers: number },
-    scan: Awaited<ReturnType<typeof scanDatabase>>,
+    scan: DatabaseScan,
     guard: WrongInstanceGuard,
     refused: boolean,
   ): ReconcileSummary => ({
@@ -220,8 +273,10 @@ export async function reconcileUsers(
   }
 
   if (!apply || (!force && (await hasActiveUsers(db)))) {
-    const planned = await pass('compare');
-    const scan = await scanDatabase(false);
+    // The comparison writes nothing, so the walk over the database runs beside it: the counts need both
+    // to be done, nothing else.
+    const [planned, active] = await both(pass('compare'), activeDatabaseUsers());
+    const scan = scanOf(active);
     const guard = guardFor(scan.databaseUsers, scan.missing);
     if (!apply) return summary('dry-run', planned, scan, guard, false);
     if (guard.tripped) return summary('apply', planned, scan, guard, true);
@@ -234,16 +289,14 @@ export async function reconcileUsers(
   }
 
   const applied = await pass('apply');
-  const scan = await scanDatabase(false);
+  const scan = scanOf(await activeDatabaseUsers());
   const guard = guardFor(scan.databaseUsers, scan.missing);
   if (!options.deactivateMissing || scan.missing === 0) return summary('apply', applied, scan, guard, false);
   // Checked again: deactivating most of the table is the costliest mistake this command can make.
   if (guard.tripped && !force) return summary('apply', applied, scan, guard, true);
-  const deactivation = await scanDatabase(true);
+  const deactivation = await deactivateMissing();
   return summary('apply', applied, { ...deactivation, databaseUsers: scan.databaseUsers }, guard, false);
 }
-
-const WRITES = new Set<ClerkUserComparison['kind']>(['create', 'update', 'reactivate']);
 
 const COUNT_OF_KIND: Record<ClerkUserComparison['kind'], keyof ReconcileCounts> = {
   create: 'create',
@@ -264,6 +317,21 @@ const COUNT_OF_OUTCOME: Record<WriteOutcome, keyof ReconcileCounts> = {
   deleted: 'deletedInDatabase',
   reactivated: 'reactivate',
 };
+
+interface DatabaseScan {
+  databaseUsers: number;
+  missing: number;
+  deactivated: number;
+  foundInClerk: number;
+}
+
+/** Awaits both; the first failure is thrown once neither is still running. */
+async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
+}
 
 function emptyCounts(): ReconcileCounts {
   return {

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sampleClerkEvent, sampleClerkUser } from '../clerk/sample-clerk-payloads.ts';
+import {
+  sampleClerkEvent,
+  sampleClerkOrganization,
+  sampleClerkOrganizationMembership,
+  sampleClerkUser,
+} from '../clerk/sample-clerk-payloads.ts';
 import { createDatabase, type DatabaseHandle } from '../db/create-database.ts';
+import { applyClerkUsers } from '../reconcile/apply-clerk-users.ts';
+import { compareClerkUsers } from '../reconcile/compare-clerk-users.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import { applyClerkEvent } from './apply-clerk-event.ts';
+import { mapClerkOrganization, mapClerkOrganizationMembership } from './map-clerk-organization.ts';
+import { mapClerkUser } from './map-clerk-user.ts';
 import { syncUserFromClerk } from './sync-user-from-clerk.ts';
+import { writeOrganizationMemberships, writeOrganizations } from './write-clerk-organization.ts';
 
 /**
  * A TCP proxy in front of the test database that reads what the client sends (PostgreSQL's frontend
@@ -111,6 +121,35 @@ describeEachDatabase(
         roundTrips: 1,
         parses: 0,
       });
+    });
+
+    it('a reconcile page is one round trip to compare and one to write, however many users', async () => {
+      const T0 = 1_760_000_000_000;
+      const page = Array.from({ length: 40 }, () => sampleClerkUser({ createdAt: T0 }));
+      // Half of them stored already, one tombstoned: every kind of comparison in one read.
+      for (const user of page.slice(0, 20)) await syncUserFromClerk(handle.db, user);
+      await deliver(sampleClerkEvent('user.deleted', { id: page[39]!.id }));
+      const compared = await roundTrips(() => compareClerkUsers(handle.db, page));
+      expect(compared.roundTrips).toBe(1);
+      const fields = page.slice(20, 39).map((user) => mapClerkUser(user));
+      expect((await roundTrips(() => applyClerkUsers(handle.db, fields, 'member'))).roundTrips).toBe(1);
+    });
+
+    it('a reconcile page of organizations or memberships is one round trip to write', async () => {
+      const organizations = Array.from({ length: 10 }, () => sampleClerkOrganization());
+      const orgFields = organizations.map((o) => mapClerkOrganization(o));
+      const written = await roundTrips(() => writeOrganizations(handle.db, orgFields));
+      expect(written.roundTrips).toBe(1);
+      expect(await writeOrganizations(handle.db, orgFields)).toEqual(orgFields.map(() => 'unchanged'));
+      const memberships = organizations.map((organization) =>
+        mapClerkOrganizationMembership(sampleClerkOrganizationMembership({ organization })),
+      );
+      let outcomes: string[] = [];
+      const membershipsWritten = await roundTrips(async () => {
+        outcomes = await writeOrganizationMemberships(handle.db, memberships);
+      });
+      expect(membershipsWritten.roundTrips).toBe(1);
+      expect(outcomes).toEqual(memberships.map(() => 'created'));
     });
 
     it('deliveries in flight together share statements: 16 at once are at most 2 round trips', async () => {

@@ -3,7 +3,8 @@ import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts
 import type { OrganizationFields, OrganizationMembershipFields } from './map-clerk-organization.ts';
 
 // Organizations and memberships read from Clerk's Backend API (the fallback sync, reconcile) go through
-// the same SQL rules as webhooks (migration 2026_11_30_0200_organizations), one statement per call.
+// the same SQL rules as webhooks (migration 2026_11_30_0200_organizations), one statement per call; a
+// reconcile page is one statement too (migration 2026_11_30_0600: the page's locks first, in one order).
 
 export type OrganizationWriteOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'deleted';
 export type MembershipWriteOutcome = OrganizationWriteOutcome | 'organization-deleted' | 'user-deleted';
@@ -15,6 +16,15 @@ const WRITE_ORGANIZATION: PreparedStatement = {
 const WRITE_MEMBERSHIP: PreparedStatement = {
   name: 'usersync_write_organization_membership',
   text: 'SELECT usersync_write_organization_membership($1::jsonb, $1::jsonb -> $2::text) AS outcome',
+};
+
+const WRITE_ORGANIZATIONS: PreparedStatement = {
+  name: 'usersync_write_organizations',
+  text: 'SELECT ordinal, outcome FROM usersync_write_organizations($1::jsonb)',
+};
+const WRITE_MEMBERSHIPS: PreparedStatement = {
+  name: 'usersync_write_organization_memberships',
+  text: 'SELECT ordinal, outcome FROM usersync_write_organization_memberships($1::jsonb)',
 };
 
 /** The organization rule: newer updated_at wins, deleted ones stay deleted. */
@@ -38,4 +48,32 @@ export async function writeOrganizationMembership(
     'organization',
   ]);
   return rows[0]!.outcome;
+}
+
+/** Many organizations through the same rule, in one statement; outcomes in input order. */
+export async function writeOrganizations(
+  db: Db,
+  organizations: readonly OrganizationFields[],
+): Promise<OrganizationWriteOutcome[]> {
+  return inInputOrder(db, WRITE_ORGANIZATIONS, organizations);
+}
+
+/** Many memberships (each with its embedded organization) through the same rule, in one statement. */
+export async function writeOrganizationMemberships(
+  db: Db,
+  memberships: readonly OrganizationMembershipFields[],
+): Promise<MembershipWriteOutcome[]> {
+  return inInputOrder(db, WRITE_MEMBERSHIPS, memberships);
+}
+
+async function inInputOrder<O extends string>(
+  db: Db,
+  statement: PreparedStatement,
+  items: readonly unknown[],
+): Promise<O[]> {
+  if (items.length === 0) return [];
+  const rows = await runPrepared<{ ordinal: number; outcome: O }>(db, statement, [JSON.stringify(items)]);
+  const outcomes: O[] = new Array(items.length);
+  for (const row of rows) outcomes[row.ordinal - 1] = row.outcome;
+  return outcomes;
 }

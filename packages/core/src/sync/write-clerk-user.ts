@@ -20,9 +20,17 @@ export async function lockClerkUser(trx: Transaction<Database>, clerkId: string)
 }
 
 /** ClerkUserFields as the SQL rule takes them (the usersync_clerk_user type): plus the invitation key. */
-export function clerkUserRecord(fields: ClerkUserFields): ClerkUserFields & { email_lower: string | null } {
-  // Invitations are stored lower-cased by JavaScript's rules; compare with the same rules.
-  return { ...fields, email_lower: fields.email ? fields.email.toLowerCase() : null };
+export function clerkUserRecord(fields: ClerkUserFields) {
+  return {
+    ...fields,
+    // ISO strings, as Date#toJSON would give: a Date makes JSON.stringify leave its fast path (reconcile
+    // serialises 500 users a statement).
+    last_sign_in_at: fields.last_sign_in_at?.toISOString() ?? null,
+    clerk_created_at: fields.clerk_created_at.toISOString(),
+    clerk_updated_at: fields.clerk_updated_at.toISOString(),
+    // Invitations are stored lower-cased by JavaScript's rules; compare with the same rules.
+    email_lower: fields.email ? fields.email.toLowerCase() : null,
+  };
 }
 
 // The rule itself is SQL (usersync_write_clerk_user, migration 2026_11_30_0100): the ordering guard on

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-database.ts';
 import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { UserRow, UserSettingsRow } from '../db/schema.ts';
 import type { ProfileUpdate } from '../http-contract/index.ts';
 
@@ -192,4 +193,49 @@ export async function countUsersByStatus(db: Db): Promise<Record<UserStatus, num
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The version of a Clerk user stored here, as reconcile compares it (docs/decisions/120). */
+export interface StoredClerkVersion {
+  /** clerk_updated_at in milliseconds (Clerk's unit); null when the row has none. */
+  updatedAtMs: number | null;
+  isActive: boolean;
+  /** Deleted for good: a tombstone, or a row with deleted_at (a hard delete leaves only the tombstone). */
+  deleted: boolean;
+}
+
+// One probe per id into users and into user_tombstones (LATERAL … LIMIT 1 keeps each an index probe in
+// the cached generic plan, however small the tables were when it was planned).
+const STORED_CLERK_VERSIONS: PreparedStatement = {
+  name: 'usersync_stored_clerk_versions',
+  text: `SELECT c.clerk_id, (extract(epoch FROM u.clerk_updated_at) * 1000)::float8 AS updated_at_ms,
+      u.is_active, (u.deleted_at IS NOT NULL OR t.clerk_id IS NOT NULL) AS deleted
+    FROM unnest($1::text[]) AS c(clerk_id)
+    LEFT JOIN LATERAL (SELECT x.clerk_updated_at, x.is_active, x.deleted_at FROM users x
+      WHERE x.clerk_id = c.clerk_id LIMIT 1) u ON true
+    LEFT JOIN LATERAL (SELECT y.clerk_id FROM user_tombstones y WHERE y.clerk_id = c.clerk_id LIMIT 1) t ON true
+    WHERE u.is_active IS NOT NULL OR t.clerk_id IS NOT NULL`,
+};
+
+/** The stored versions of those of `clerkIds` known here (a row or a tombstone), in one statement. */
+export async function storedClerkVersions(
+  db: Db,
+  clerkIds: readonly string[],
+): Promise<Map<string, StoredClerkVersion>> {
+  const versions = new Map<string, StoredClerkVersion>();
+  if (clerkIds.length === 0) return versions;
+  const rows = await runPrepared<{
+    clerk_id: string;
+    updated_at_ms: number | null;
+    is_active: boolean | null;
+    deleted: boolean;
+  }>(db, STORED_CLERK_VERSIONS, [clerkIds]);
+  for (const row of rows) {
+    versions.set(row.clerk_id, {
+      updatedAtMs: row.updated_at_ms === null ? null : Number(row.updated_at_ms),
+      isActive: row.is_active ?? false,
+      deleted: row.deleted,
+    });
+  }
+  return versions;
 }
