@@ -16,10 +16,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE OR REPLACE FUNCTION usersync_create_user_settings() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      -- NOT EXISTS rather than ON CONFLICT: a speculative insertion per row cost a page 2–4 ms more.
-      INSERT INTO user_settings (user_id)
-      SELECT n.id FROM inserted_users n
-      WHERE NOT EXISTS (SELECT 1 FROM user_settings s WHERE s.user_id = n.id);
+      -- A plain insert: these users rows are new, and user_settings.user_id references users.id, so no
+      -- settings row can exist for them yet. Not ON CONFLICT (a speculative insertion per row cost a page
+      -- 2–4 ms) and not NOT EXISTS (its cached plan scanned user_settings: a one-user insert cost 66 µs
+      -- with 600 users stored and 192 µs with 5,000).
+      INSERT INTO user_settings (user_id) SELECT n.id FROM inserted_users n;
       RETURN NULL;
     END $$
   `.execute(db);
