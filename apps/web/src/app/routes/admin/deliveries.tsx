@@ -3,6 +3,7 @@ import { PageHeading } from '../../../components/page-heading.tsx';
 import { useDeliveries } from '../../../features/admin/api/list-deliveries.ts';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
 import { DeliveryDrawer } from '../../../features/admin/components/delivery-drawer.tsx';
+import { SelectFilter, TextFilter } from '../../../features/admin/components/filter-fields.tsx';
 import { LoadMore, TableSkeleton } from '../../../features/admin/components/load-more.tsx';
 import { QueryError } from '../../../features/admin/components/query-error.tsx';
 import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
@@ -16,6 +17,7 @@ const STATUSES: DeliveryStatus[] = [
   'failed',
   'received',
 ];
+const TYPES = ['user.created', 'user.updated', 'user.deleted'];
 
 /** `/admin/deliveries`: the delivery log with filters (kept in the URL) and a detail drawer (`?open=`). */
 export function AdminDeliveriesRoute() {
@@ -37,45 +39,31 @@ export function AdminDeliveriesRoute() {
         <p className="page-lede">Every webhook delivery from Clerk, and every replay, newest first.</p>
       </div>
       <form className="filters" aria-label="Filter deliveries" onSubmit={(event) => event.preventDefault()}>
-        <label className="field">
-          <span>Search</span>
-          <input
-            type="search"
-            defaultValue={filters.q}
-            placeholder="svix-id, user id, email, error"
-            onChange={(e) => setParam('q', e.target.value.trim() || null)}
-          />
-        </label>
-        <label className="field">
-          <span>Status</span>
-          <select value={filters.status} onChange={(e) => setParam('status', e.target.value || null)}>
-            <option value="">any</option>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Type</span>
-          <select value={filters.type} onChange={(e) => setParam('type', e.target.value || null)}>
-            <option value="">any</option>
-            {['user.created', 'user.updated', 'user.deleted'].map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Clerk user id</span>
-          <input
-            defaultValue={filters.clerkUserId}
-            placeholder="user_…"
-            onChange={(e) => setParam('clerkUserId', e.target.value.trim() || null)}
-          />
-        </label>
+        <TextFilter
+          label="Search"
+          search
+          value={filters.q}
+          placeholder="svix-id, user id, email, error"
+          onChange={(value) => setParam('q', value)}
+        />
+        <SelectFilter
+          label="Status"
+          value={filters.status}
+          options={STATUSES}
+          onChange={(value) => setParam('status', value)}
+        />
+        <SelectFilter
+          label="Type"
+          value={filters.type}
+          options={TYPES}
+          onChange={(value) => setParam('type', value)}
+        />
+        <TextFilter
+          label="Clerk user id"
+          value={filters.clerkUserId}
+          placeholder="user_…"
+          onChange={(value) => setParam('clerkUserId', value)}
+        />
       </form>
       {state.status === 'pending' && <TableSkeleton label="Loading deliveries" />}
       {state.status === 'error' && <QueryError what="deliveries" error={state.error} onRetry={reload} />}

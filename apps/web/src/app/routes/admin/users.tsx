@@ -3,11 +3,14 @@ import { Link } from 'react-router-dom';
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useUsers } from '../../../features/admin/api/list-users.ts';
+import { SelectFilter, TextFilter } from '../../../features/admin/components/filter-fields.tsx';
 import { LoadMore, TableSkeleton } from '../../../features/admin/components/load-more.tsx';
 import { QueryError } from '../../../features/admin/components/query-error.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
 import { formatDateTime, fullName } from '../../../features/admin/format.ts';
 import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
+
+const USER_STATUSES: AdminUserStatus[] = ['active', 'inactive', 'deleted'];
 
 /** `/admin/users`: search by email, name or Clerk id; filter by status and role. */
 export function AdminUsersRoute() {
@@ -26,32 +29,25 @@ export function AdminUsersRoute() {
         <p className="page-lede">The users table, newest first.</p>
       </div>
       <form className="filters" aria-label="Filter users" onSubmit={(event) => event.preventDefault()}>
-        <label className="field">
-          <span>Search</span>
-          <input
-            type="search"
-            defaultValue={filters.q}
-            placeholder="email, name or user_…"
-            onChange={(e) => setParam('q', e.target.value.trim() || null)}
-          />
-        </label>
-        <label className="field">
-          <span>Status</span>
-          <select value={filters.status} onChange={(e) => setParam('status', e.target.value || null)}>
-            <option value="">any</option>
-            <option value="active">active</option>
-            <option value="inactive">inactive</option>
-            <option value="deleted">deleted</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>Role</span>
-          <input
-            defaultValue={filters.role}
-            placeholder="admin"
-            onChange={(e) => setParam('role', e.target.value.trim() || null)}
-          />
-        </label>
+        <TextFilter
+          label="Search"
+          search
+          value={filters.q}
+          placeholder="email, name or user_…"
+          onChange={(value) => setParam('q', value)}
+        />
+        <SelectFilter
+          label="Status"
+          value={filters.status}
+          options={USER_STATUSES}
+          onChange={(value) => setParam('status', value)}
+        />
+        <TextFilter
+          label="Role"
+          value={filters.role}
+          placeholder="admin"
+          onChange={(value) => setParam('role', value)}
+        />
       </form>
       {state.status === 'pending' && <TableSkeleton label="Loading users" />}
       {state.status === 'error' && <QueryError what="users" error={state.error} onRetry={reload} />}
