@@ -154,6 +154,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       pageSize: r.read('RECONCILE_PAGE_SIZE') ?? 500,
     },
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
+    webhookPayloadRetentionDays: shared.webhookPayloadRetentionDays,
   };
   return { config, problems: r.problems, notes, missingClerk, dataDir: shared.dataDir };
 }

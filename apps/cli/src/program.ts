@@ -15,6 +15,7 @@ import {
 } from './commands/reconcile-organizations.ts';
 import { reconcileRunsCommand } from './commands/reconcile-runs.command.ts';
 import { usersListCommand, usersSetRoleCommand, usersShowCommand } from './commands/users.command.ts';
+import { usersEraseCommand, usersExportCommand } from './commands/users-privacy.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
 import { webhookSendCommand } from './commands/webhook-send.command.ts';
@@ -254,7 +255,7 @@ incrementally; organizations and memberships are always read in full (they are f
 
   const users = program
     .command('users')
-    .summary('list users, show one, set a role')
+    .summary('list users, show one, set a role, export or erase a person')
     .description('Look at users in the database');
   users
     .command('list')
@@ -283,6 +284,22 @@ incrementally; organizations and memberships are always read in full (they are f
       '\nExample (the first admin):\n  npm run usersync -- users set-role ada@example.com admin',
     )
     .action(run((ref: string, role: string, options) => usersSetRoleCommand(ctx, ref, role, options)));
+  users
+    .command('export')
+    .description(
+      'Print one JSON document with everything stored about a person: row, settings, memberships, invitations, billing, audit entries, deliveries (records, not payloads)',
+    )
+    .argument('<clerk-id>', 'the Clerk user id (user_…)')
+    .action(run((clerkId: string) => usersExportCommand(ctx, clerkId)));
+  users
+    .command('erase')
+    .description(
+      'Delete a user in Clerk (DELETE /v1/users/{id}) and anonymize them here at once (docs/privacy.md); asks first',
+    )
+    .argument('<clerk-id>', 'the Clerk user id (user_…)')
+    .option('--yes', 'erase without asking (required without a terminal)')
+    .addOption(json())
+    .action(run((clerkId: string, options) => usersEraseCommand(ctx, clerkId, options)));
 
   const orgs = program
     .command('orgs')

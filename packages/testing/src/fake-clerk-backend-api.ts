@@ -116,12 +116,19 @@ export async function startFakeClerkBackendApi(
       user.updated_at = Math.max(Date.now(), Number(user.updated_at ?? 0) + 1);
       return sendJson(res, 200, user);
     }
+    // Clerk's deleteUser: the user is gone, the answer is a DeletedObject (Clerk then sends user.deleted).
+    const deleting = /^\/v1\/users\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && deleting) {
+      const id = decodeURIComponent(deleting[1] ?? '');
+      if (!users.delete(id)) return sendError(res, 404, 'resource_not_found', 'not found');
+      return sendJson(res, 200, { object: 'user', id, deleted: true });
+    }
     if (method !== 'GET')
       return sendError(
         res,
         405,
         'method_not_allowed',
-        'only GET and PATCH …/metadata are served by this stand-in',
+        'only GET, PATCH …/metadata and DELETE /v1/users/{id} are served by this stand-in',
       );
 
     if (path === '/v1/jwks') return sendJson(res, 200, { keys: jwks });

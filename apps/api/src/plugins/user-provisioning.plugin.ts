@@ -59,6 +59,10 @@ const gone = () =>
     code: 'user_deleted',
   });
 
+// Clerk ends a banned user's sessions, but a session token stays valid up to 60 s: the row (read on every
+// request anyway) refuses them at once. `locked` (a temporary lockout) is not a ban and passes.
+const banned = () => new ApiError(403, 'This account has been banned', { code: 'user_banned' });
+
 /**
  * The server-side fallback: every authenticated request makes sure the caller's row exists, reading
  * the user from Clerk's Backend API when it does not (a missed or late webhook). Takes no profile data
@@ -130,6 +134,7 @@ export default fp<UserProvisioningOptions>(
         fastify.metrics.fallbackSync('gone');
         throw gone();
       }
+      if (user.banned) throw banned();
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
       fastify.metrics.fallbackSync(status);
       return { status, user };
@@ -176,6 +181,7 @@ export default fp<UserProvisioningOptions>(
     async function fromDatabase(clerkUserId: string): Promise<Caller | null> {
       const user = await findUserByClerkId(db, clerkUserId);
       if (user?.deleted_at) throw gone();
+      if (user?.banned) throw banned();
       if (user?.is_active) return { status: 'existing', user };
       // Hard-deleted users leave only a tombstone: answer without asking Clerk.
       if (!user && (await isTombstoned(db, clerkUserId))) throw gone();

@@ -174,6 +174,9 @@ export async function usersShowCommand(
           ? 'active'
           : 'inactive (not found in Clerk by reconcile)',
     ],
+    // Clerk's two flags, shown apart: a lock is a temporary lockout, not a ban.
+    ['banned', user.banned ? 'yes (refused by the API)' : 'no'],
+    ['locked', user.locked ? 'yes (temporary lockout in Clerk)' : 'no'],
     ['theme', user.settings.theme],
     ['last sign-in', date(user.last_sign_in_at)],
     ['clerk updated', date(user.clerk_updated_at)],

@@ -31,6 +31,24 @@ export type ProfileUpdate = Static<typeof ProfileUpdateSchema>;
 
 const nullableString = Type.Union([Type.String(), Type.Null()]);
 
+/**
+ * A payer's current Clerk Billing plan (decision 182): the active item, else the past-due one, else a
+ * canceled one still inside its paid period; null when none.
+ */
+export const PlanSchema = Type.Union([
+  Type.Object({
+    /** The plan's slug, e.g. `pro` (null when Clerk sent the item without its plan). */
+    slug: nullableString,
+    name: nullableString,
+    /** The subscription item's status: `active`, `past_due` or `canceled`. */
+    status: Type.String(),
+    /** When the paid period ends (ISO), null for none. */
+    periodEnd: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  }),
+  Type.Null(),
+]);
+export type Plan = Static<typeof PlanSchema>;
+
 /** One of the user's organizations, with their role in it. */
 export const ProfileOrganizationSchema = Type.Object({
   /** Clerk's organization id (`org_…`). */
@@ -40,6 +58,8 @@ export const ProfileOrganizationSchema = Type.Object({
   imageUrl: nullableString,
   /** Clerk's role key, e.g. `org:admin`. */
   role: Type.String(),
+  /** The organization's current plan. */
+  plan: PlanSchema,
 });
 export type ProfileOrganization = Static<typeof ProfileOrganizationSchema>;
 
@@ -59,6 +79,8 @@ export const ProfileSchema = Type.Object({
   settings: AppOwnedSettingsSchema,
   /** users.created_at as an ISO string. */
   memberSince: Type.String({ format: 'date-time' }),
+  /** The user's own current plan (Clerk Billing), null when they pay for none. */
+  plan: PlanSchema,
   /** The active organizations the user belongs to, by name. */
   organizations: Type.Array(ProfileOrganizationSchema),
 });
