@@ -10,9 +10,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       ADD COLUMN banned boolean NOT NULL DEFAULT false,
       ADD COLUMN locked boolean NOT NULL DEFAULT false
   `.execute(db);
+  // What the upsert rule takes (usersync_write_clerk_users): mapClerkUser's fields.
+  await sql`ALTER TYPE usersync_clerk_user ADD ATTRIBUTE banned boolean, ADD ATTRIBUTE locked boolean`.execute(
+    db,
+  );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`ALTER TYPE usersync_clerk_user DROP ATTRIBUTE banned, DROP ATTRIBUTE locked`.execute(db);
   await sql`ALTER TABLE users DROP COLUMN banned, DROP COLUMN locked`.execute(db);
 }
