@@ -7,6 +7,7 @@ import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
 import { printReport, type ReconcileReport, reconcileCommand } from './commands/reconcile.command.ts';
+import { printBillingReport, reconcileBillingSection } from './commands/reconcile-billing.command.ts';
 import {
   printOrganizationKindReport,
   RECONCILE_KINDS,
@@ -178,6 +179,7 @@ Examples:
   npm run usersync -- reconcile --apply              # adopt existing Clerk users / repair after an outage
   npm run usersync -- reconcile --apply --deactivate-missing --json
   npm run usersync -- reconcile --only organizations --apply
+  npm run usersync -- reconcile --only billing --apply  # Clerk Billing: one Clerk call per active user and organization
   npm run usersync -- reconcile --apply --since last   # incremental: users updated since the last applied run
   npm run usersync -- reconcile runs                   # the last runs (CLI and scheduled)
 
@@ -202,6 +204,16 @@ incrementally; organizations and memberships are always read in full (they are f
       // organizations and memberships.
       const users =
         !only || only === 'users' ? await reconcileCommand(ctx, { ...options, print: false }) : null;
+      if (only === 'billing') {
+        if (options.since !== undefined) {
+          throw new CliError('--since applies to users only; billing reads every payer', EXIT.usage);
+        }
+        const billing = await reconcileBillingSection(ctx, { apply: options.apply });
+        if (options.json) ctx.io.out(JSON.stringify({ billing }, null, 2));
+        else printBillingReport(ctx, billing);
+        setExitCode(EXIT.ok);
+        return;
+      }
       const organizationKinds = (['organizations', 'memberships'] as const).filter(
         (k) => !only || only === k,
       );

@@ -28,6 +28,11 @@ export interface FakeClerkBackendApi {
   organizations: Map<string, Record<string, unknown>>;
   /** Memberships by id (`OrganizationMembershipJSON`, organization embedded as stored). */
   memberships: Map<string, Record<string, unknown>>;
+  /**
+   * Clerk Billing: a payer's (user or organization id) subscription as the Backend API answers
+   * `GET /v1/{users|organizations}/{id}/billing/subscription` (BillingSubscriptionJSON); none: 404.
+   */
+  subscriptions: Map<string, Record<string, unknown>>;
   /** Keys `GET /v1/jwks` lists (e.g. a session signer's `publicJwk`); empty by default. */
   jwks: Record<string, unknown>[];
   /** Requests received, by `METHOD path` without query (e.g. `GET /v1/users/user_1`). */
@@ -60,6 +65,7 @@ export async function startFakeClerkBackendApi(
   const users = new Map<string, Record<string, unknown>>();
   const organizations = new Map<string, Record<string, unknown>>();
   const memberships = new Map<string, Record<string, unknown>>();
+  const subscriptions = new Map<string, Record<string, unknown>>();
   const requests: string[] = [];
   const jwks: Record<string, unknown>[] = [];
   let fault = options.fault;
@@ -170,6 +176,13 @@ export async function startFakeClerkBackendApi(
         membershipsWhere((m) => userIdOf(m) === userId),
       );
     }
+    const billing = /^\/v1\/(?:users|organizations)\/([^/]+)\/billing\/subscription$/.exec(path);
+    if (billing) {
+      const subscription = subscriptions.get(decodeURIComponent(billing[1] ?? ''));
+      return subscription
+        ? sendJson(res, 200, subscription)
+        : sendError(res, 404, 'resource_not_found', 'no subscription');
+    }
     const match = /^\/v1\/users\/([^/]+)$/.exec(path);
     if (match) {
       const user = users.get(decodeURIComponent(match[1] ?? ''));
@@ -189,6 +202,7 @@ export async function startFakeClerkBackendApi(
     users,
     organizations,
     memberships,
+    subscriptions,
     jwks,
     requests,
     setFault(next) {

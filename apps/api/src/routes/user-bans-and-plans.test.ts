@@ -68,12 +68,13 @@ describeEachDatabase('/api/v1/users: bans and plans', (use) => {
   });
 
   it('a banned user read from Clerk by the fallback sync is refused too', async () => {
-    const user = { ...sampleClerkUser(), banned: true };
-    clerk.clerkApi.users.set(user.id as string, user);
+    const base = sampleClerkUser();
+    const user = { ...base, banned: true };
+    clerk.clerkApi.users.set(base.id as string, user);
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/users/sync',
-      headers: bearer(clerk, user.id as string),
+      headers: bearer(clerk, base.id as string),
     });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ code: 'user_banned' });

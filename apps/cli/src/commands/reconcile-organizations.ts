@@ -13,7 +13,8 @@ import type { CommandContext } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
 
-export const RECONCILE_KINDS = ['users', 'organizations', 'memberships'] as const;
+// billing only when asked for by name (--only billing): one Clerk call per payer.
+export const RECONCILE_KINDS = ['users', 'organizations', 'memberships', 'billing'] as const;
 export type ReconcileKind = (typeof RECONCILE_KINDS)[number];
 
 export type OrganizationKindReport =

@@ -1,4 +1,10 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import {
+  sampleClerkEvent,
+  sampleClerkOrganization,
+  sampleClerkSubscription,
+  sampleClerkSubscriptionItem,
+  sampleClerkUser,
+} from '@usersync/core/clerk';
 import { applyClerkEvent, syncUserFromClerk } from '@usersync/core/sync';
 import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
@@ -15,6 +21,49 @@ describeEachDatabase('usersync users show / export / erase (issue 23)', (use) =>
     expect(await runCli(['users', 'show', 'user_locked_lin'], ctx)).toBe(EXIT.ok);
     expect(ctx.io.stdout()).toMatch(/^banned\s+no$/m);
     expect(ctx.io.stdout()).toMatch(/^locked\s+yes \(temporary lockout in Clerk\)$/m);
+  });
+
+  it('users show and orgs show print the current plan', async () => {
+    const { db } = use();
+    const deliver = (event: Record<string, unknown>) =>
+      applyClerkEvent(db, { svixId: `msg_${Math.random()}`, body: JSON.stringify(event) });
+    await deliver(sampleClerkEvent('user.created', sampleClerkUser({ id: 'user_plan_pia' })));
+    const organization = sampleClerkOrganization({ id: 'org_plan_acme', slug: 'plan-acme' });
+    await deliver(sampleClerkEvent('organization.created', organization));
+    const periodEnd = Date.UTC(2027, 0, 1);
+    const own = sampleClerkSubscriptionItem({
+      payerId: 'user_plan_pia',
+      planSlug: 'pro',
+      planName: 'Pro',
+      periodEnd,
+    });
+    await deliver(
+      sampleClerkEvent(
+        'subscription.created',
+        sampleClerkSubscription({ payerId: 'user_plan_pia', items: [own] }),
+      ),
+    );
+    const business = sampleClerkSubscriptionItem({
+      payerId: 'org_plan_acme',
+      planSlug: 'business',
+      status: 'past_due',
+      periodEnd,
+    });
+    await deliver(sampleClerkEvent('subscriptionItem.pastDue', business));
+
+    const user = testContext(db);
+    expect(await runCli(['users', 'show', 'user_plan_pia'], user)).toBe(EXIT.ok);
+    expect(user.io.stdout()).toMatch(/^plan\s+Pro \(pro\), active, period ends 2027-01-01T00:00:00\.000Z$/m);
+    const org = testContext(db);
+    expect(await runCli(['orgs', 'show', 'plan-acme'], org)).toBe(EXIT.ok);
+    expect(org.io.stdout()).toMatch(/^plan\s+Business \(business\), past_due, period ends 2027/m);
+    const none = testContext(db);
+    await runCli(['users', 'show', 'user_locked_lin', '--json'], none);
+    expect(JSON.parse(none.io.stdout())).toMatchObject({
+      clerk_id: 'user_locked_lin',
+      plan: null,
+      locked: true,
+    });
   });
 
   it('users export prints one JSON document; unknown ids exit 4, malformed ones 2', async () => {

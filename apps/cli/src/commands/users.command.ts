@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { createClerkClient } from '@clerk/backend';
 import { changeUserRole, LastAdminError } from '@usersync/core/admin';
+import { currentPlanOf } from '@usersync/core/billing';
 import type { Db } from '@usersync/core/db';
 import {
   countUsers,
@@ -13,6 +14,7 @@ import {
 } from '@usersync/core/users';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { describePlan } from '../output/plan.ts';
 import { printTable } from '../output/table.ts';
 
 /** A user by our uuid, a Clerk id (`user_…`) or an email (the active user holding it); exit 4 when none. */
@@ -150,8 +152,9 @@ export async function usersShowCommand(
 ): Promise<ExitCode> {
   const { db } = await ctx.database();
   const user = await findUserByRef(db, ref);
+  const plan = await currentPlanOf(db, { clerkUserId: user.clerk_id });
   if (options.json) {
-    ctx.io.out(JSON.stringify(user, null, 2));
+    ctx.io.out(JSON.stringify({ ...user, plan }, null, 2));
     return EXIT.ok;
   }
   const date = (d: Date | null) => d?.toISOString() ?? '-';
@@ -166,6 +169,7 @@ export async function usersShowCommand(
     ['username', user.username ?? '-'],
     ['phone', user.phone_number ?? '-'],
     ['role', user.role],
+    ['plan', describePlan(plan)],
     [
       'status',
       user.deleted_at

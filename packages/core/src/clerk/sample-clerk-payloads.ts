@@ -355,3 +355,43 @@ export function sampleClerkSubscription(options: SampleSubscriptionOptions = {})
     items: options.items ?? [sampleClerkSubscriptionItem({ payerId })],
   };
 }
+
+/**
+ * Clerk's `BillingSubscriptionJSON` as the Backend API answers `GET /v1/{users|organizations}/{id}/billing/
+ * subscription` (@clerk/backend 3.20.1): items under `subscription_items`, each with its own updated_at.
+ */
+export function sampleBackendBillingSubscription(
+  options: {
+    id?: string;
+    payerId?: string;
+    status?: string;
+    updatedAt?: number;
+    items?: Array<Record<string, unknown>>;
+  } = {},
+): Record<string, unknown> {
+  const updatedAt = options.updatedAt ?? Date.now();
+  return {
+    object: 'commerce_subscription',
+    id: options.id ?? clerkId('csub'),
+    instance_id: 'ins_usersynclocal',
+    status: options.status ?? 'active',
+    payer_id: `cpayer_${options.payerId ?? 'user_payer'}`,
+    created_at: 1_700_000_000_000,
+    updated_at: updatedAt,
+    active_at: 1_700_000_000_000,
+    past_due_at: null,
+    subscription_items: (options.items ?? [sampleClerkSubscriptionItem({ payerId: options.payerId })]).map(
+      (item) => {
+        const { payer: _, credit: __, proration_date: ___, ...rest } = item;
+        return {
+          ...rest,
+          instance_id: 'ins_usersynclocal',
+          created_at: 1_700_000_000_000,
+          updated_at: updatedAt,
+          is_free_trial: false,
+          ended_at: null,
+        };
+      },
+    ),
+  };
+}

@@ -11,6 +11,7 @@ import {
   sampleClerkUser,
 } from '../clerk/sample-clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
+import { replayWebhookEvent } from '../reconcile/replay-webhook-event.ts';
 import { applyClerkEvent } from '../sync/apply-clerk-event.ts';
 import { USER_DELETE_MODES, type UserDeleteMode } from '../sync/sync-options.ts';
 import { describeEachDatabase } from '../testing/describe-each-database.ts';
@@ -209,6 +210,7 @@ describeEachDatabase('privacy: deletion, anonymize, retention, export', (use) =>
       expect(JSON.stringify(row.payload)).not.toContain('old@example.com');
     }
     expect(await redactExpiredPayloads(db, { before })).toBe(0);
+    await expect(replayWebhookEvent(db, 'msg_retention_applied')).rejects.toThrow(/redacted for privacy/);
   });
 
   it('exports everything stored about a person, without payloads', async () => {

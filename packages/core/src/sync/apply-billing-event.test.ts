@@ -145,7 +145,8 @@ describeEachDatabase('applyClerkEvent for Clerk Billing', (use) => {
 
   it('invalid payloads are 422 material with nothing written; payment attempts are recorded and answered', async () => {
     const { db } = use();
-    const payerless = { ...sampleClerkSubscription(), payer: { id: 'cpayer_1', email: 'x@example.com' } };
+    const base = sampleClerkSubscription();
+    const payerless = { ...base, payer: { id: 'cpayer_1', email: 'x@example.com' } };
     const noTimestamp = {
       type: 'subscriptionItem.updated',
       object: 'event',
@@ -168,7 +169,7 @@ describeEachDatabase('applyClerkEvent for Clerk Billing', (use) => {
       await db
         .selectFrom('billing_subscriptions')
         .select('clerk_id')
-        .where('clerk_id', '=', payerless.id as string)
+        .where('clerk_id', '=', base.id as string)
         .execute(),
     ).toEqual([]);
     expect(

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { PayerRef } from '../billing/billing.repository.ts';
 import {
   type ClerkBillingPayer,
   type ClerkBillingSubscriptionItem,
@@ -6,6 +7,7 @@ import {
   clerkBillingSubscriptionSchema,
 } from '../clerk/clerk-billing-payloads.ts';
 import { describeZodError } from '../clerk/clerk-payloads.ts';
+import type { BackendBillingSubscription } from '../reconcile/reconcile-billing.ts';
 import { InvalidClerkPayloadError } from './errors.ts';
 import { stringProblem } from './storable-json.ts';
 
@@ -125,4 +127,51 @@ export function mapClerkSubscription(json: unknown): BillingSubscriptionFields {
     clerk_updated_at: new Date(subscription.updated_at).toISOString(),
     items,
   };
+}
+
+/**
+ * A subscription as the Backend API answers it (billing reconcile): the payer is the one asked about,
+ * each item is versioned by its own updated_at (REST items carry one). The REST shape has no
+ * canceled_at / ended_at on the subscription: its status says it.
+ */
+export function mapBackendSubscription(
+  subscription: BackendBillingSubscription,
+  payer: PayerRef,
+): BillingSubscriptionFields {
+  const payerFields: BillingPayerFields =
+    'clerkUserId' in payer
+      ? { clerk_user_id: payer.clerkUserId, clerk_organization_id: null }
+      : { clerk_user_id: null, clerk_organization_id: payer.clerkOrganizationId };
+  const asWebhook = {
+    id: subscription.id,
+    status: subscription.status,
+    active_at: subscription.activeAt,
+    past_due_at: subscription.pastDueAt,
+    updated_at: subscription.updatedAt,
+    payer: { user_id: payerFields.clerk_user_id, organization_id: payerFields.clerk_organization_id },
+    items: [],
+  };
+  const fields = mapClerkSubscription(asWebhook);
+  const items = subscription.subscriptionItems.map((item, i) =>
+    itemFields(
+      parse(
+        clerkBillingSubscriptionItemSchema,
+        {
+          id: item.id,
+          status: item.status,
+          plan_period: item.planPeriod,
+          period_start: item.periodStart,
+          period_end: item.periodEnd,
+          canceled_at: item.canceledAt,
+          past_due_at: item.pastDueAt,
+          plan: item.plan ? { slug: item.plan.slug, name: item.plan.name } : null,
+        },
+        `subscription_items.${i}`,
+      ),
+      item.updatedAt,
+      payerFields,
+      `subscription_items.${i}`,
+    ),
+  );
+  return { ...fields, items };
 }
