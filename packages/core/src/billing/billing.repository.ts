@@ -25,6 +25,13 @@ const CURRENT = sql<boolean>`(i.status IN ('active', 'past_due')
 const CURRENT_ORDER = sql`CASE i.status WHEN 'active' THEN 0 WHEN 'past_due' THEN 1 ELSE 2 END,
   i.period_start DESC NULLS LAST, i.clerk_id`;
 
+/** The payer column of the billing tables, and the Clerk id to look for in it. */
+function payerColumn(payer: PayerRef) {
+  return 'clerkUserId' in payer
+    ? (['clerk_user_id', payer.clerkUserId] as const)
+    : (['clerk_organization_id', payer.clerkOrganizationId] as const);
+}
+
 interface PlanRow {
   payer: string;
   plan_slug: string | null;
@@ -71,10 +78,7 @@ export async function currentPlansOfUser(
 
 /** One payer's current plan (null: none). */
 export async function currentPlanOf(db: Db, payer: PayerRef): Promise<CurrentPlan | null> {
-  const [column, id] =
-    'clerkUserId' in payer
-      ? (['clerk_user_id', payer.clerkUserId] as const)
-      : (['clerk_organization_id', payer.clerkOrganizationId] as const);
+  const [column, id] = payerColumn(payer);
   const { rows } = await sql<PlanRow>`
     SELECT ${sql.ref(`i.${column}`)} AS payer, i.plan_slug, i.plan_name, i.status, i.period_end
     FROM billing_subscription_items i
@@ -90,10 +94,7 @@ export async function billingOfPayer(
   db: Db,
   payer: PayerRef,
 ): Promise<{ subscriptions: BillingSubscriptionRow[]; items: BillingSubscriptionItemRow[] }> {
-  const [column, id] =
-    'clerkUserId' in payer
-      ? (['clerk_user_id', payer.clerkUserId] as const)
-      : (['clerk_organization_id', payer.clerkOrganizationId] as const);
+  const [column, id] = payerColumn(payer);
   const [subscriptions, items] = await Promise.all([
     db
       .selectFrom('billing_subscriptions')

@@ -4,8 +4,8 @@ import {
   BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES,
 } from '../clerk/clerk-billing-payloads.ts';
 import type { ClerkWebhookEnvelope } from '../clerk/clerk-payloads.ts';
-import { InvalidClerkPayloadError } from './errors.ts';
 import { mapClerkSubscription, mapClerkSubscriptionItem } from './map-clerk-billing.ts';
+import { invalidOn } from './organization-event-handlers.ts';
 
 // The Clerk Billing rows of the write path's dispatch table (decisions 070, 182): each event type is
 // validated and mapped here and applied by its SQL handler (billing_subscription.upsert,
@@ -18,17 +18,6 @@ type Prepared =
 
 export const billingSubscriptionLockKey = (id: string) => `usersync:billing_subscription:${id}`;
 export const billingSubscriptionItemLockKey = (id: string) => `usersync:billing_subscription_item:${id}`;
-
-function invalidOn(prepare: (envelope: ClerkWebhookEnvelope) => Prepared) {
-  return (envelope: ClerkWebhookEnvelope): Prepared => {
-    try {
-      return prepare(envelope);
-    } catch (error) {
-      if (error instanceof InvalidClerkPayloadError) return { invalid: error.message };
-      throw error;
-    }
-  };
-}
 
 // A subscription and each of its items, every one under its own lock (taken first, in one order).
 const prepareSubscription = invalidOn((envelope) => {
