@@ -3,7 +3,7 @@ import type { ClerkUserFields } from '../sync/map-clerk-user.ts';
 import { lockClerkUser, type WriteOutcome, writeClerkUsers } from '../sync/write-clerk-user.ts';
 
 /**
- * Writes one page of Clerk users through the one upsert rule (usersync_write_clerk_user: ordering guard,
+ * Writes one page of Clerk users through the one upsert rule (sync/usersync_write_clerk_users.sql: ordering guard,
  * tombstones, invitations, app-owned fields untouched) in one statement and one transaction, so a
  * 100k-user backfill pays neither a round trip nor a commit per user.
  *

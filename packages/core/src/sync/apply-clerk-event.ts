@@ -8,6 +8,7 @@ import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventStatus } from '../db/schema.ts';
+import { applyClerkDeliveriesFunction } from '../sql-functions.ts';
 import { CLERK_EVENT_HANDLERS } from './clerk-event-handlers.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
@@ -50,7 +51,7 @@ export class DeliveryFailedError extends Error {
   }
 }
 
-/** One delivery as usersync_apply_clerk_deliveries takes it (see migration 2026_11_30_0100). */
+/** One delivery as usersync_apply_clerk_deliveries takes it (sync/usersync_apply_clerk_deliveries_together.sql). */
 interface DeliveryRecord {
   svix_id: string;
   source: string;
@@ -74,10 +75,11 @@ interface DeliveryOutcome {
   user_id: string | null;
 }
 
-// The whole rule of a delivery (claim, lock, handler, recorded status) is one statement.
+// The whole rule of a delivery (claim, lock, handler, recorded status) is one statement
+// (sync/usersync_apply_clerk_deliveries.sql).
 const APPLY_DELIVERIES: PreparedStatement = {
   name: 'usersync_apply_clerk_deliveries',
-  text: 'SELECT ordinal, status, reason, user_id FROM usersync_apply_clerk_deliveries($1::jsonb, $2::jsonb)',
+  text: `SELECT ordinal, status, reason, user_id FROM ${applyClerkDeliveriesFunction.name}($1::jsonb, $2::jsonb)`,
 };
 
 /**
