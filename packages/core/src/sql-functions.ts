@@ -109,6 +109,14 @@ export const writeOrganizationMembershipsFunction = sqlFunction(
   'usersync_write_organization_memberships',
   new URL('./sync/usersync_write_organization_memberships.sql', import.meta.url),
 );
+export const recordDeliveryOutcomesFunction = sqlFunction(
+  'usersync_record_delivery_outcomes',
+  new URL('./webhook-events/usersync_record_delivery_outcomes.sql', import.meta.url),
+);
+export const recordDeliveryFailuresFunction = sqlFunction(
+  'usersync_record_delivery_failures',
+  new URL('./webhook-events/usersync_record_delivery_failures.sql', import.meta.url),
+);
 export const applyClerkEventFunction = sqlFunction(
   'usersync_apply_clerk_event',
   new URL('./sync/usersync_apply_clerk_event.sql', import.meta.url),
@@ -159,6 +167,8 @@ export const SQL_FUNCTIONS: readonly SqlFunction[] = [
   applyClerkOrganizationInvitationUpsertFunction,
   writeOrganizationsFunction,
   writeOrganizationMembershipsFunction,
+  recordDeliveryOutcomesFunction,
+  recordDeliveryFailuresFunction,
   applyClerkEventFunction,
   lockDeliverySubjectsFunction,
   applyClerkDeliveriesTogetherFunction,

@@ -25,9 +25,7 @@ BEGIN
   -- Every lock of the group again, first and in one order, held to the end of the transaction.
   PERFORM usersync_lock_delivery_subjects(p_deliveries);
   FOR d IN
-    SELECT e.ord::integer AS ord, e.value AS delivery, e.value->>'svix_id' AS svix_id,
-      coalesce(e.value->>'source', 'clerk') AS source, e.value->>'type' AS type,
-      e.value->>'clerk_user_id' AS clerk_user_id
+    SELECT e.ord::integer AS ord, e.value AS delivery
     FROM jsonb_array_elements(p_deliveries) WITH ORDINALITY AS e(value, ord)
     ORDER BY e.value->>'lock_key' COLLATE "C" NULLS LAST, e.value->>'svix_id' COLLATE "C"
   LOOP
@@ -39,11 +37,7 @@ BEGIN
     WHEN OTHERS THEN
       v_reason := SQLSTATE || ': ' || left(SQLERRM, 1990);
       BEGIN
-        INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
-        VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', v_reason, now())
-        ON CONFLICT (svix_id) DO UPDATE SET
-          status = 'failed', error = excluded.error, processed_at = excluded.processed_at
-        WHERE w.status IN ('invalid', 'failed');
+        PERFORM usersync_record_delivery_failures(jsonb_build_array(d.delivery), v_reason);
       EXCEPTION WHEN OTHERS THEN
         NULL; -- the delivery's own error is what the caller reports
       END;

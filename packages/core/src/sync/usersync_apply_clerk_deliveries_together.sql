@@ -3,7 +3,8 @@
 -- kind null: the outcome (invalid, ignored) was decided in TypeScript and is only recorded.
 -- One look-up of every svix-id; the user upserts that share no subject with another delivery of the
 -- group written by one call of the page writer (usersync_write_clerk_users.sql, the rule reconcile
--- uses); the rest one by one in lock order; one insert recording every delivery.
+-- uses); the rest one by one in lock order; one insert recording every delivery
+-- (webhook-events/usersync_record_delivery_outcomes.sql).
 -- Raises when anything fails; the caller (usersync_apply_clerk_deliveries.sql) then isolates deliveries.
 -- Installed by the migration runner (src/sql-functions.ts): change the rule here, never in a migration.
 
@@ -84,19 +85,7 @@ BEGIN
 
   -- Every other delivery recorded with its outcome, in one insert. invalid and failed records are
   -- applied again and overwritten.
-  INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, payload, status, error, processed_at)
-  SELECT e.svix_id, coalesce(e.source, 'clerk'), e.type, e.clerk_user_id, e.payload, o.status, o.reason, now()
-  FROM ROWS FROM (jsonb_to_recordset(p_deliveries)
-      AS (svix_id text, source text, type text, clerk_user_id text, payload jsonb))
-    WITH ORDINALITY AS e(svix_id, source, type, clerk_user_id, payload, ord)
-  JOIN unnest(v_outcomes) o ON o.ordinal = e.ord
-  WHERE NOT o.ordinal = ANY (v_answered)
-  ON CONFLICT (svix_id) DO UPDATE SET
-    attempts = w.attempts + 1, type = excluded.type, clerk_user_id = excluded.clerk_user_id,
-    payload = excluded.payload, status = excluded.status, error = excluded.error,
-    processed_at = excluded.processed_at
-  WHERE w.status IN ('invalid', 'failed');
-  GET DIAGNOSTICS v_recorded = ROW_COUNT;
+  v_recorded := usersync_record_delivery_outcomes(p_deliveries, v_outcomes, v_answered);
   IF v_recorded <> cardinality(v_outcomes) - cardinality(v_answered) THEN
     -- Another statement recorded one of these svix-ids meanwhile (it won): one by one decides.
     RAISE EXCEPTION USING ERRCODE = 'UU001', MESSAGE = 'delivery already processed';
