@@ -92,9 +92,9 @@ describeEachDatabase('SQL function files', (use, kind) => {
   });
 
   it('a database migrated by yesterday’s chain upgrades to the same definitions as a fresh one', async () => {
-    // Yesterday's database had every function already, as the migrations left them (other texts).
-    expect(yesterdaysFunctions.map((f) => f.signature)).toEqual(
-      (await usersyncFunctions(use().db)).map((f) => f.signature),
+    // Yesterday's database had the functions as the migrations left them (other texts), all still here.
+    expect((await usersyncFunctions(use().db)).map((f) => f.signature)).toEqual(
+      expect.arrayContaining(yesterdaysFunctions.map((f) => f.signature)),
     );
     expect(
       yesterdaysFunctions.some((f) => f.body !== bodyOf(SQL_FUNCTIONS.find((s) => s.name === f.name)!)),
