@@ -1,4 +1,5 @@
 import type { PoolStats } from '@usersync/core/db';
+import type { DecidedDeliveryStatus } from '@usersync/core/http-contract';
 import { latestFinishedRunPerKind } from '@usersync/core/reconcile-runs';
 import { lastWebhookAt } from '@usersync/core/webhook-events';
 import fp from 'fastify-plugin';
@@ -18,15 +19,8 @@ export interface SyncMetrics {
   reconcileRun(kind: string, status: string): void;
 }
 
-/** applyClerkEvent's statuses, plus `rejected` (signature or headers) and `failed` (our 5xx). */
-export type DeliveryOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'stale'
-  | 'ignored'
-  | 'invalid'
-  | 'failed'
-  | 'rejected';
+/** The write path's decisions, `failed` (our 5xx), and `rejected` (signature or headers). */
+export type DeliveryOutcome = DecidedDeliveryStatus | 'failed' | 'rejected';
 
 /** The fallback sync read Clerk: what came of it. */
 export type FallbackSyncOutcome =
