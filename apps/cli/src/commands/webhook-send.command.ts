@@ -13,10 +13,10 @@ import {
   sampleClerkOrganizationInvitation,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
+  signSvixDelivery,
   type UserEventType,
 } from '@usersync/core/clerk';
 import { findUserByClerkId } from '@usersync/core/users';
-import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
