@@ -3,9 +3,16 @@ import { CLERK_EVENT_TYPES, DELIVERY_STATUSES } from '@usersync/core/http-contra
 import { useDeliveries } from '../../../features/admin/api/list-deliveries.ts';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
 import { DeliveryDrawer } from '../../../features/admin/components/delivery-drawer.tsx';
-import { SelectFilter, TextFilter } from '../../../features/admin/components/filter-fields.tsx';
-import { AdminPage, FilterBar, PagedList } from '../../../features/admin/components/paged-list.tsx';
+import { FilterBar, type FilterField } from '../../../features/admin/components/filter-fields.tsx';
+import { AdminPage, PagedList } from '../../../features/admin/components/paged-list.tsx';
 import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
+
+const FILTERS: FilterField[] = [
+  { kind: 'text', name: 'q', label: 'Search', search: true, placeholder: 'svix-id, user id, email, error' },
+  { kind: 'select', name: 'status', label: 'Status', options: DELIVERY_STATUSES },
+  { kind: 'select', name: 'type', label: 'Type', options: CLERK_EVENT_TYPES },
+  { kind: 'text', name: 'clerkUserId', label: 'Clerk user id', placeholder: 'user_…' },
+];
 
 /** `/admin/deliveries`: the delivery log with filters (kept in the URL) and a detail drawer (`?open=`). */
 export function AdminDeliveriesRoute() {
@@ -25,33 +32,7 @@ export function AdminDeliveriesRoute() {
       heading="Deliveries"
       lede="Every webhook delivery from Clerk, and every replay, newest first."
     >
-      <FilterBar label="Filter deliveries">
-        <TextFilter
-          label="Search"
-          search
-          value={filters.q}
-          placeholder="svix-id, user id, email, error"
-          onChange={(value) => setParam('q', value)}
-        />
-        <SelectFilter
-          label="Status"
-          value={filters.status}
-          options={DELIVERY_STATUSES}
-          onChange={(value) => setParam('status', value)}
-        />
-        <SelectFilter
-          label="Type"
-          value={filters.type}
-          options={CLERK_EVENT_TYPES}
-          onChange={(value) => setParam('type', value)}
-        />
-        <TextFilter
-          label="Clerk user id"
-          value={filters.clerkUserId}
-          placeholder="user_…"
-          onChange={(value) => setParam('clerkUserId', value)}
-        />
-      </FilterBar>
+      <FilterBar label="Filter deliveries" fields={FILTERS} values={filters} onChange={setParam} />
       <PagedList label="Deliveries" what="deliveries" list={list}>
         {(items) => (
           <DeliveriesTable items={items} onOpen={(svixId) => setParam('open', svixId, { push: true })} />

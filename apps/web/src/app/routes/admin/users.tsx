@@ -4,11 +4,17 @@ import { Link } from 'react-router-dom';
 import { paths } from '../../../config/paths.ts';
 import { useUsers } from '../../../features/admin/api/list-users.ts';
 import { type Column, DataTable } from '../../../features/admin/components/data-table.tsx';
-import { SelectFilter, TextFilter } from '../../../features/admin/components/filter-fields.tsx';
-import { AdminPage, FilterBar, PagedList } from '../../../features/admin/components/paged-list.tsx';
+import { FilterBar, type FilterField } from '../../../features/admin/components/filter-fields.tsx';
+import { AdminPage, PagedList } from '../../../features/admin/components/paged-list.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
 import { formatDateTime, fullName } from '../../../features/admin/format.ts';
 import { useUrlFilters } from '../../../features/admin/use-url-filters.ts';
+
+const FILTERS: FilterField[] = [
+  { kind: 'text', name: 'q', label: 'Search', search: true, placeholder: 'email, name or user_…' },
+  { kind: 'select', name: 'status', label: 'Status', options: USER_STATUSES },
+  { kind: 'text', name: 'role', label: 'Role', placeholder: 'admin' },
+];
 
 const columns: Column<AdminUserSummary>[] = [
   {
@@ -37,27 +43,7 @@ export function AdminUsersRoute() {
   const list = useUsers(filters);
   return (
     <AdminPage title="Users" heading="Users" lede="The users table, newest first.">
-      <FilterBar label="Filter users">
-        <TextFilter
-          label="Search"
-          search
-          value={filters.q}
-          placeholder="email, name or user_…"
-          onChange={(value) => setParam('q', value)}
-        />
-        <SelectFilter
-          label="Status"
-          value={filters.status}
-          options={USER_STATUSES}
-          onChange={(value) => setParam('status', value)}
-        />
-        <TextFilter
-          label="Role"
-          value={filters.role}
-          placeholder="admin"
-          onChange={(value) => setParam('role', value)}
-        />
-      </FilterBar>
+      <FilterBar label="Filter users" fields={FILTERS} values={filters} onChange={setParam} />
       <PagedList label="Users" what="users" list={list}>
         {(items) => (
           <DataTable rows={items} rowKey={(user) => user.clerkId} columns={columns} empty="No users match." />

@@ -27,15 +27,6 @@ export function PagedList<T>(props: {
   );
 }
 
-/** The filter bar over a list: its fields write into the URL as they change, so there is no submit. */
-export function FilterBar(props: { label: string; children: ReactNode }) {
-  return (
-    <form className="filters" aria-label={props.label} onSubmit={(event) => event.preventDefault()}>
-      {props.children}
-    </form>
-  );
-}
-
 /** A console page: its document title, heading and one-line description, then the content. */
 export function AdminPage(props: { title: string; heading: string; lede: string; children: ReactNode }) {
   return (
