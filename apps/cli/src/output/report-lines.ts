@@ -1,3 +1,4 @@
+import type { KindCounts, ReconcileCounts } from '@usersync/core/reconcile';
 import type { CommandContext } from '../command-context.ts';
 
 /** Writes one `label  value  note` line of a reconcile report. */
@@ -8,20 +9,12 @@ export function reportLine(ctx: CommandContext): ReportLine {
     ctx.io.out(`  ${label.padEnd(20)}${String(value).padStart(8)}${note ? `  ${note}` : ''}`);
 }
 
-/** What a reconcile pass did (or, in a dry run, would do) to each object it compared. */
-export interface ReconcileCounts {
-  create: number;
-  update: number;
-  unchanged: number;
-  newerInDatabase: number;
-  deletedInDatabase: number;
-  /** Users only: deactivated rows back in Clerk. */
-  reactivate?: number;
-  invalid: number;
-}
-
 /** The count lines every reconcile report shows, the same for users, organizations and memberships. */
-export function printCounts(out: ReportLine, counts: ReconcileCounts, did: boolean): void {
+export function printCounts(
+  out: ReportLine,
+  counts: KindCounts & Partial<ReconcileCounts>,
+  did: boolean,
+): void {
   out(did ? 'Created' : 'To create', counts.create);
   out(did ? 'Updated' : 'To update', counts.update);
   out('Unchanged', counts.unchanged);
