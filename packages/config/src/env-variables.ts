@@ -1,9 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEmailList, parseRoleList } from '@usersync/core/admin';
-import { parseDuration } from '@usersync/core/reconcile-runs';
-import { USER_DELETE_MODES } from '@usersync/core/sync';
 import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
+import { parseDuration } from './duration.ts';
+import { parseEmailList, parseRoleList } from './roles.ts';
+import { USER_DELETE_MODES } from './sync-options.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,8 +1,22 @@
 import { type CurrentPlan, currentPlansOfUser } from '@usersync/core/billing';
-import type { Db } from '@usersync/core/db';
+import type { Db, UserRow } from '@usersync/core/db';
 import type { Plan, Profile } from '@usersync/core/http-contract';
 import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
 import type { UserWithSettings } from '@usersync/core/users';
+
+/** The identity fields every user object in the contract shares (UserIdentityProperties), from a users row. */
+export function toUserIdentity(user: UserRow) {
+  return {
+    id: user.id,
+    clerkId: user.clerk_id,
+    email: user.email,
+    emailVerified: user.email_verified,
+    firstName: user.first_name,
+    lastName: user.last_name,
+    username: user.username,
+    imageUrl: user.image_url,
+  };
+}
 
 /** The current plans of a user and of their organizations (Clerk's ids), as currentPlansOfUser reads them. */
 export interface ProfilePlans {
@@ -12,7 +26,8 @@ export interface ProfilePlans {
 
 const NO_PLANS: ProfilePlans = { user: null, organizations: new Map() };
 
-function toPlan(plan: CurrentPlan | null | undefined): Plan {
+/** A payer's current plan as the contract's Plan (decision 182). */
+export function toPlan(plan: CurrentPlan | null | undefined): Plan {
   if (!plan) return null;
   return {
     slug: plan.slug,
@@ -33,14 +48,7 @@ export function toProfile(
   plans: ProfilePlans = NO_PLANS,
 ): Profile {
   return {
-    id: user.id,
-    clerkId: user.clerk_id,
-    email: user.email,
-    emailVerified: user.email_verified,
-    firstName: user.first_name,
-    lastName: user.last_name,
-    username: user.username,
-    imageUrl: user.image_url,
+    ...toUserIdentity(user),
     phoneNumber: user.phone_number,
     role: user.role,
     settings: { ...user.settings.preferences, theme: user.settings.theme },

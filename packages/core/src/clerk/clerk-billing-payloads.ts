@@ -53,26 +53,9 @@ export const clerkBillingSubscriptionSchema = z.object({
 });
 export type ClerkBillingSubscription = z.output<typeof clerkBillingSubscriptionSchema>;
 
-/** The Billing events of the SDK's WebhookEvent union (3.20.1). */
-export const BILLING_SUBSCRIPTION_EVENT_TYPES = [
-  'subscription.created',
-  'subscription.updated',
-  'subscription.active',
-  'subscription.pastDue',
-] as const;
-export const BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES = [
-  'subscriptionItem.created',
-  'subscriptionItem.updated',
-  'subscriptionItem.active',
-  'subscriptionItem.canceled',
-  'subscriptionItem.upcoming',
-  'subscriptionItem.ended',
-  'subscriptionItem.abandoned',
-  'subscriptionItem.incomplete',
-  'subscriptionItem.pastDue',
-  'subscriptionItem.freeTrialEnding',
-] as const;
-export const BILLING_PAYMENT_ATTEMPT_EVENT_TYPES = [
-  'paymentAttempt.created',
-  'paymentAttempt.updated',
-] as const;
+// The Billing event types, written once with the other lists the console shares.
+export {
+  BILLING_PAYMENT_ATTEMPT_EVENT_TYPES,
+  BILLING_SUBSCRIPTION_EVENT_TYPES,
+  BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES,
+} from '../http-contract/lists.ts';

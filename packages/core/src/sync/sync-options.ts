@@ -1,19 +1,12 @@
-/**
- * soft: the row stays inactive with deleted_at; hard: the row and its settings go; anonymize: the row stays
- * (its id keeps foreign keys valid), inactive, every personal field cleared (docs/privacy.md).
- * Whatever the mode, a tombstone keeps the id out and stored delivery payloads lose the person.
- */
-export const USER_DELETE_MODES = ['soft', 'hard', 'anonymize'] as const;
-export type UserDeleteMode = (typeof USER_DELETE_MODES)[number];
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '@usersync/config';
 
-export interface SyncOptions {
-  /** soft (default), hard or anonymize (USER_DELETE_MODES). */
-  deleteMode?: UserDeleteMode;
-  /** Role for a new user who claims no invitation. */
-  defaultRole?: string;
-}
-
-export const DEFAULT_SYNC_OPTIONS: Required<SyncOptions> = { deleteMode: 'soft', defaultRole: 'member' };
+// The options and their defaults are configuration: packages/config/src/sync-options.ts.
+export {
+  DEFAULT_SYNC_OPTIONS,
+  type SyncOptions,
+  USER_DELETE_MODES,
+  type UserDeleteMode,
+} from '@usersync/config';
 
 export function withDefaults(options: SyncOptions | undefined): Required<SyncOptions> {
   return {
