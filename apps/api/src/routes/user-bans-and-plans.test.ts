@@ -19,7 +19,9 @@ describeEachDatabase('/api/v1/users: bans and plans', (use) => {
   let app: FastifyInstance;
   beforeAll(async () => {
     clerk = await startClerkStandIns();
-    ({ app } = await buildTestApp(use().db, clerk));
+    ({ app } = await buildTestApp(use().db, clerk, {
+      config: { access: { roles: ['member', 'admin'], adminEmails: ['root.billing@example.com'] } },
+    }));
   });
   afterAll(async () => {
     await app.close();
@@ -126,6 +128,40 @@ describeEachDatabase('/api/v1/users: bans and plans', (use) => {
         { name: 'Acme', plan: { slug: 'business', name: 'Business', status: 'past_due' } },
         { name: 'Zeta', plan: null },
       ],
+    });
+  });
+
+  it('the console API: past-due payers on the overview; banned, locked and the plan on a user', async () => {
+    const root = sampleClerkUser({ email: 'root.billing@example.com' });
+    expect((await deliver(app, clerk, sampleClerkEvent('user.created', root))).statusCode).toBe(200);
+    const admin = (url: string) =>
+      app.inject({ method: 'GET', url, headers: bearer(clerk, root.id as string) });
+    const before = (await admin('/api/v1/admin/overview')).json().billing.pastDuePayers;
+    const base = sampleClerkUser();
+    const payerId = base.id as string;
+    const payer = { ...base, banned: true, locked: true };
+    await deliver(app, clerk, sampleClerkEvent('user.created', payer));
+    const item = sampleClerkSubscriptionItem({
+      payerId,
+      planSlug: 'pro',
+      planName: 'Pro',
+      status: 'past_due',
+    });
+    await deliver(
+      app,
+      clerk,
+      sampleClerkEvent(
+        'subscription.pastDue',
+        sampleClerkSubscription({ payerId, status: 'past_due', items: [item] }),
+      ),
+    );
+    const overview = await admin('/api/v1/admin/overview');
+    expect(overview.statusCode).toBe(200);
+    expect(overview.json().billing.pastDuePayers).toBe(before + 1);
+    const detail = await admin(`/api/v1/admin/users/${payerId}`);
+    expect(detail.json()).toMatchObject({
+      user: { clerkId: payerId, banned: true, locked: true },
+      plan: { slug: 'pro', name: 'Pro', status: 'past_due' },
     });
   });
 });

@@ -112,14 +112,19 @@ export async function billingOfPayer(
   return { subscriptions, items };
 }
 
-/** Payers whose subscription is past due now (the console's overview count). */
+/**
+ * Payers (users and organizations) past due now: their subscription or one of its items says so
+ * (Clerk sends both subscription.pastDue and subscriptionItem.pastDue; either may arrive first).
+ */
 export async function countPastDuePayers(db: Db): Promise<number> {
-  const { count } = await db
-    .selectFrom('billing_subscriptions')
-    .select((eb) =>
-      eb.fn.count<string>(sql`DISTINCT coalesce(clerk_user_id, clerk_organization_id)`).as('count'),
-    )
-    .where('status', '=', 'past_due')
-    .executeTakeFirstOrThrow();
-  return Number(count);
+  const { rows } = await sql<{ count: string }>`
+    SELECT count(*) AS count FROM (
+      SELECT coalesce(clerk_user_id, clerk_organization_id) AS payer FROM billing_subscriptions
+      WHERE status = 'past_due'
+      UNION
+      SELECT coalesce(clerk_user_id, clerk_organization_id) FROM billing_subscription_items
+      WHERE status = 'past_due' AND coalesce(clerk_user_id, clerk_organization_id) IS NOT NULL
+    ) p
+  `.execute(db);
+  return Number(rows[0]!.count);
 }

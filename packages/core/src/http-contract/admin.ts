@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { DECIDED_DELIVERY_STATUSES, DELIVERY_STATUSES, USER_STATUSES } from './lists.ts';
+import { PlanSchema } from './plan.ts';
 import { THEMES } from './themes.ts';
 import { nullable, UserIdentityProperties } from './user-fields.ts';
 
@@ -116,6 +117,8 @@ export const AdminOverviewSchema = Type.Object({
   }),
   /** The newest row of reconcile_runs as stored, or null (none, or no such table). */
   lastReconcileRun: nullable(JsonObjectSchema),
+  /** Clerk Billing (decision 182): payers (users and organizations) whose subscription is past due now. */
+  billing: Type.Object({ pastDuePayers: count }),
 });
 export type AdminOverview = Static<typeof AdminOverviewSchema>;
 
@@ -135,6 +138,10 @@ export const AdminUserSchema = Type.Object({
   appMetadata: JsonObjectSchema,
   clerkUpdatedAt: nullable(dateTime),
   deletedAt: nullable(dateTime),
+  /** Clerk's admin ban: the API refuses the user (403 user_banned); decision 180. */
+  banned: Type.Boolean(),
+  /** Clerk's temporary lockout after failed sign-ins: shown, not refused. */
+  locked: Type.Boolean(),
 });
 export type AdminUser = Static<typeof AdminUserSchema>;
 
@@ -149,6 +156,8 @@ export const ClerkIdParamsSchema = Type.Object({ clerkId: Type.String({ minLengt
 
 export const AdminUserDetailSchema = Type.Object({
   user: AdminUserSchema,
+  /** The user's own current Clerk Billing plan. */
+  plan: PlanSchema,
   settings: Type.Object({ theme: Type.Enum(THEMES), preferences: JsonObjectSchema }),
   /** null: this installation has no organization memberships table. */
   memberships: nullable(Type.Array(JsonObjectSchema)),

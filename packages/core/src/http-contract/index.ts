@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { SETTLED_DELIVERY_STATUSES } from './lists.ts';
+import { PlanSchema } from './plan.ts';
 import { THEMES } from './themes.ts';
 import { nullable, UserIdentityProperties } from './user-fields.ts';
 
@@ -7,6 +8,7 @@ import { nullable, UserIdentityProperties } from './user-fields.ts';
 // schemas and derives its handler types from them; the SPA imports the derived types only (`import
 // type`), so TypeBox never reaches the browser bundle (docs/decisions/063).
 
+export { type Plan, PlanSchema } from './plan.ts';
 export { isThemeName, THEME_STORAGE_KEY, THEMES, type ThemeName } from './themes.ts';
 
 export const ThemeSchema = Type.Enum(THEMES);
@@ -32,24 +34,6 @@ export const ProfileUpdateSchema = Type.Partial(AppOwnedSettingsSchema, {
 export type ProfileUpdate = Static<typeof ProfileUpdateSchema>;
 
 const nullableString = nullable(Type.String());
-
-/**
- * A payer's current Clerk Billing plan (decision 182): the active item, else the past-due one, else a
- * canceled one still inside its paid period; null when none.
- */
-export const PlanSchema = Type.Union([
-  Type.Object({
-    /** The plan's slug, e.g. `pro` (null when Clerk sent the item without its plan). */
-    slug: nullableString,
-    name: nullableString,
-    /** The subscription item's status: `active`, `past_due` or `canceled`. */
-    status: Type.String(),
-    /** When the paid period ends (ISO), null for none. */
-    periodEnd: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  }),
-  Type.Null(),
-]);
-export type Plan = Static<typeof PlanSchema>;
 
 /** One of the user's organizations, with their role in it. */
 export const ProfileOrganizationSchema = Type.Object({

@@ -65,7 +65,10 @@ export const BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES = [
   'subscriptionItem.freeTrialEnding',
 ] as const;
 /** Recorded in the delivery log (`ignored`, with a reason) and answered 2xx; not mirrored. */
-export const BILLING_PAYMENT_ATTEMPT_EVENT_TYPES = ['paymentAttempt.created', 'paymentAttempt.updated'] as const;
+export const BILLING_PAYMENT_ATTEMPT_EVENT_TYPES = [
+  'paymentAttempt.created',
+  'paymentAttempt.updated',
+] as const;
 export const BILLING_EVENT_TYPES = [
   ...BILLING_SUBSCRIPTION_EVENT_TYPES,
   ...BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES,
@@ -77,5 +80,9 @@ export const BILLING_EVENT_TYPES = [
  * table (packages/core/src/sync/clerk-event-handlers.ts) has one handler for each, which
  * lists.test.ts checks.
  */
-export const CLERK_EVENT_TYPES = [...USER_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...BILLING_EVENT_TYPES] as const;
+export const CLERK_EVENT_TYPES = [
+  ...USER_EVENT_TYPES,
+  ...ORGANIZATION_EVENT_TYPES,
+  ...BILLING_EVENT_TYPES,
+] as const;
 export type ClerkEventType = (typeof CLERK_EVENT_TYPES)[number];

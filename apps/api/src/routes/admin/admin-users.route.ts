@@ -8,6 +8,7 @@ import {
   UserNotFoundError,
 } from '@usersync/core/admin';
 import { recordAuditEntry } from '@usersync/core/audit-log';
+import { currentPlanOf } from '@usersync/core/billing';
 import {
   AdminHeadersSchema,
   AdminUserDetailSchema,
@@ -26,6 +27,7 @@ import { listWebhookEvents } from '@usersync/core/webhook-events';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';
 import { adminClerkFailure, clerkStatus, createClerkBackend, withTimeout } from '../../lib/clerk-backend.ts';
+import { toPlan } from '../../lib/profile.ts';
 import {
   adminErrorResponses,
   pageLimit,
@@ -73,12 +75,14 @@ const adminUsersRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async 
     async (request) => {
       const user = await findUserByClerkId(fastify.db, request.params.clerkId);
       if (!user) throw userNotFound(request.params.clerkId);
-      const [memberships, deliveries] = await Promise.all([
+      const [memberships, deliveries, plan] = await Promise.all([
         membershipsOfUser(fastify.db, user),
         listWebhookEvents(fastify.db, { clerkUserId: user.clerk_id, limit: 20 }),
+        currentPlanOf(fastify.db, { clerkUserId: user.clerk_id }),
       ]);
       return {
         user: toAdminUser(user),
+        plan: toPlan(plan),
         settings: user.settings,
         memberships,
         deliveries: deliveries.items.map(toDeliverySummary),

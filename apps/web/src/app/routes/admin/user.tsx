@@ -9,7 +9,7 @@ import { DeliveriesTable } from '../../../features/admin/components/deliveries-t
 import { describeActionError, QueryError } from '../../../features/admin/components/query-error.tsx';
 import { RoleChangeDialog } from '../../../features/admin/components/role-change-dialog.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
-import { formatDateTime, fullName } from '../../../features/admin/format.ts';
+import { formatDateTime, formatPlan, fullName } from '../../../features/admin/format.ts';
 
 /** `/admin/users/:clerkId`: one user, their deliveries, role change and resync. */
 export function AdminUserRoute() {
@@ -89,6 +89,18 @@ export function AdminUserRoute() {
               <dd>
                 <UserStatusBadge status={state.data.user.status} />
               </dd>
+              <dt>Banned</dt>
+              <dd>
+                {state.data.user.banned ? (
+                  <strong className="text-danger">Yes: the API refuses them (403)</strong>
+                ) : (
+                  'No'
+                )}
+              </dd>
+              <dt>Locked</dt>
+              <dd>{state.data.user.locked ? 'Yes: a temporary lockout in Clerk (not a ban)' : 'No'}</dd>
+              <dt>Plan</dt>
+              <dd>{formatPlan(state.data.plan)}</dd>
               <dt>Theme</dt>
               <dd>{state.data.settings.theme}</dd>
               <dt>Last sign-in</dt>
