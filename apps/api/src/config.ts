@@ -39,6 +39,8 @@ export interface ReconcileConfig {
   requestsPer10s: number | null;
   /** Users per Backend API page (Clerk allows 1-500). */
   pageSize: number;
+  /** The run's lease (RECONCILE_LEASE_SECONDS); default 60 s. */
+  leaseMs?: number;
 }
 
 export interface ReconcileScheduleEntry {

@@ -152,6 +152,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       schedule: reconcileSchedule,
       requestsPer10s: r.read('RECONCILE_RATE_LIMIT') ?? null,
       pageSize: r.read('RECONCILE_PAGE_SIZE') ?? 500,
+      leaseMs: shared.reconcileLeaseMs,
     },
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
   };

@@ -62,6 +62,7 @@ export default fp<ReconcileSchedulerOptions>(
             apply: true,
             ...options.sync,
             signal: stopping.signal,
+            leaseMs: options.reconcile.leaseMs,
             shouldRun: async (database) =>
               !(await scheduledRunStartedSince(database, entry.kind, new Date(slotStart - skew))),
           },

@@ -4,12 +4,21 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { findRepoRoot } from '../repo-root/index.ts';
-import { registerStatementRunner } from './prepared-statement.ts';
+import { registerStatementRunner, type StatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'postgres'; url: string; poolSize?: number; poolMode?: PoolMode }
   | { kind: 'pglite'; dataDir?: string };
+
+/**
+ * How DATABASE_URL's connections behave (DATABASE_POOL_MODE). `session`: each client connection is one
+ * server session (PostgreSQL itself, PgBouncer in session mode, Supabase's port 5432). `transaction`: a
+ * pooler hands the server connection to another client after every transaction (PgBouncer
+ * `pool_mode = transaction`, Supabase's port 6543, Neon's `-pooler` host): no named prepared
+ * statement may be left there (docs/decisions/150).
+ */
+export type PoolMode = 'session' | 'transaction';
 
 export type Db = Kysely<Database>;
 
@@ -125,10 +134,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    registerStatementRunner(db, async (statement, values) => {
-      const result = await pool.query({ name: statement.name, text: statement.text, values });
-      return result.rows;
-    });
+    registerStatementRunner(db, preparedStatementRunner(pool, config.poolMode ?? 'session'));
     return {
       db,
       kind: 'postgres',
@@ -162,6 +168,29 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
         release();
       }
     },
+  };
+}
+
+/**
+ * Session mode: named statements, parsed and planned once per connection (the write path's rule
+ * functions are inlined into the plan, which a named statement keeps). Transaction mode: unnamed ones,
+ * which a pooler's next client never sees. A session-mode URL that turns out to be a transaction pooler
+ * (the statement is missing on, or already on, the server connection the pooler picked) switches this
+ * pool to unnamed statements and runs the statement again: Postgres refused it before running it.
+ */
+function preparedStatementRunner(pool: pg.Pool, mode: PoolMode): StatementRunner {
+  let named = mode === 'session';
+  return async (statement, values) => {
+    if (!named) return (await pool.query({ text: statement.text, values })).rows;
+    try {
+      return (await pool.query({ name: statement.name, text: statement.text, values })).rows;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // 26000: prepared statement does not exist; 42P05: prepared statement already exists.
+      if (code !== '26000' && code !== '42P05') throw error;
+      named = false;
+      return (await pool.query({ text: statement.text, values })).rows;
+    }
   };
 }
 
