@@ -9,10 +9,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './lib/free-port.ts';
 
 // The production build as a new user runs it, in a fresh clone of this repository (with the working
 // tree's changes): the Dockerfile's build stage (its RUN commands, the key only as the build argument),
@@ -83,17 +83,6 @@ function sh(command: string, env: Record<string, string>, cwd = clone): string {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`\`${command}\` failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Started {
