@@ -10,6 +10,8 @@ import {
   sampleClerkOrganizationMembership,
   sampleClerkUser,
 } from '@usersync/core/clerk';
+import { createDatabase } from '@usersync/core/db';
+import { migrateToLatest } from '@usersync/core/migrations';
 import { listReconcileRuns, withReconcileLock } from '@usersync/core/reconcile-runs';
 import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
 import {
@@ -110,6 +112,38 @@ describe('API replicas started together with MIGRATE_ON_START=true on a fresh da
       }
     });
   }
+});
+
+describe('migrations through the pooler', () => {
+  it('four runners started at the same instant amid other traffic: one applies, the others find nothing pending, no lock left', async () => {
+    const database = await emptyDatabase();
+    const handles = Array.from({ length: 4 }, () =>
+      createDatabase({ kind: 'postgres', url: database.pooled, poolSize: 2, poolMode: 'transaction' }),
+    );
+    // Other clients' statements take whichever server connection is free between the runners' own.
+    const traffic = new pg.Pool({ connectionString: database.pooled, max: 6 });
+    let migrating = true;
+    const busy = Promise.all(
+      Array.from({ length: 6 }, async () => {
+        while (migrating) await traffic.query('SELECT pg_sleep(0.002)');
+      }),
+    );
+    try {
+      const applied = await Promise.all(handles.map((h) => migrateToLatest(h.db))).finally(() => {
+        migrating = false;
+      });
+      await busy;
+      const counts = applied.map((names) => names.length).sort((a, b) => b - a);
+      expect(counts[0]).toBeGreaterThan(0);
+      expect(counts.slice(1)).toEqual([0, 0, 0]);
+      expect(await advisoryLocks(database.direct)).toBe(0);
+    } finally {
+      migrating = false;
+      await traffic.end();
+      await Promise.all(handles.map((h) => h.close()));
+      await database.drop();
+    }
+  });
 });
 
 describe('webhooks, organizations and the fallback sync through the pooler, and a restart under load', () => {
