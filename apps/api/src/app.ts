@@ -144,6 +144,7 @@ export async function usersyncApp(
     reconcile: config.reconcile,
     clerk: config.clerk,
     sync: config.sync,
+    leaseMs: config.reconcileLeaseMs,
   });
   await app.register(payloadRetention, { retentionDays: config.webhookPayloadRetentionDays });
   await app.register(clerkWebhookRoute, {

@@ -53,6 +53,8 @@ export interface SharedConfig {
   port: number;
   /** WEBHOOK_PAYLOAD_RETENTION_DAYS: settled deliveries older than this lose their payload's personal data. */
   webhookPayloadRetentionDays: number;
+  /** RECONCILE_LEASE_SECONDS in ms: how long a crashed reconcile run can keep the next one waiting. */
+  reconcileLeaseMs: number;
 }
 
 /** Svix retries for about 28 hours; a month leaves room to look into a delivery before it is redacted. */
@@ -63,8 +65,9 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
   const dataDir = resolveDataDir(r.read('DATA_DIR'));
   const database = databaseConfigFromEnv(databaseUrl, dataDir);
   const poolSize = r.read('DATABASE_POOL_SIZE') ?? options.defaultPoolSize;
+  const poolMode = r.read('DATABASE_POOL_MODE') ?? 'session';
   return {
-    database: database.kind === 'postgres' ? { ...database, poolSize } : database,
+    database: database.kind === 'postgres' ? { ...database, poolSize, poolMode } : database,
     dataDir,
     clerk: {
       secretKey: r.read('CLERK_SECRET_KEY') ?? null,
@@ -82,6 +85,7 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
     port: r.read('PORT') ?? DEFAULT_PORT,
     webhookPayloadRetentionDays:
       r.read('WEBHOOK_PAYLOAD_RETENTION_DAYS') ?? DEFAULT_WEBHOOK_PAYLOAD_RETENTION_DAYS,
+    reconcileLeaseMs: (r.read('RECONCILE_LEASE_SECONDS') ?? 60) * 1000,
   };
 }
 

@@ -101,6 +101,7 @@ export async function reconcileCommand(
       deactivateMissing: options.deactivateMissing,
       force: options.force,
       signal: ctx.signal,
+      leaseMs: ctx.config.reconcileLeaseMs,
       onProgress: (p) => progress.update(p),
     });
     if (result.outcome !== 'ran') {
