@@ -164,4 +164,40 @@ describeEachDatabase('/api/v1/users: bans and plans', (use) => {
       plan: { slug: 'pro', name: 'Pro', status: 'past_due' },
     });
   });
+
+  it('the console API: an organization with its plan and members; 404 for none', async () => {
+    const root = sampleClerkUser({ email: 'root.billing@example.com' });
+    const admin = (url: string) =>
+      app.inject({ method: 'GET', url, headers: bearer(clerk, root.id as string) });
+    await deliver(app, clerk, sampleClerkEvent('user.created', root));
+    const member = sampleClerkUser({ firstName: 'Mo', lastName: 'Member' });
+    const organization = sampleClerkOrganization({ name: 'Billed Co', slug: 'billed-co' });
+    const orgId = organization.id as string;
+    for (const event of [
+      sampleClerkEvent('user.created', member),
+      sampleClerkEvent('organization.created', organization),
+      sampleClerkEvent(
+        'organizationMembership.created',
+        sampleClerkOrganizationMembership({ organization, userId: member.id as string, role: 'org:admin' }),
+      ),
+      sampleClerkEvent(
+        'subscriptionItem.active',
+        sampleClerkSubscriptionItem({ payerId: orgId, planSlug: 'business', planName: 'Business' }),
+      ),
+    ]) {
+      expect((await deliver(app, clerk, event)).statusCode).toBe(200);
+    }
+    for (const ref of [orgId, 'billed-co']) {
+      const response = await admin(`/api/v1/admin/organizations/${ref}`);
+      expect(response.statusCode, ref).toBe(200);
+      expect(response.json()).toMatchObject({
+        organization: { clerkId: orgId, name: 'Billed Co', status: 'active' },
+        plan: { slug: 'business', name: 'Business', status: 'active' },
+        members: [{ clerkUserId: member.id, role: 'org:admin', name: 'Mo Member' }],
+      });
+    }
+    const none = await admin('/api/v1/admin/organizations/org_nobody');
+    expect(none.statusCode).toBe(404);
+    expect(none.json()).toMatchObject({ code: 'organization_not_found' });
+  });
 });

@@ -168,6 +168,30 @@ export const AdminUserDetailSchema = Type.Object({
 });
 export type AdminUserDetail = Static<typeof AdminUserDetailSchema>;
 
+/** `GET /api/v1/admin/organizations/:clerkId` (a Clerk organization id or a slug): the console's organization page. */
+export const AdminOrganizationDetailSchema = Type.Object({
+  organization: Type.Object({
+    clerkId: Type.String(),
+    name: Type.String(),
+    slug: nullable(Type.String()),
+    imageUrl: nullable(Type.String()),
+    status: Type.Enum(['active', 'inactive', 'deleted']),
+    clerkUpdatedAt: nullable(dateTime),
+  }),
+  /** The organization's current Clerk Billing plan (decision 182). */
+  plan: PlanSchema,
+  members: Type.Array(
+    Type.Object({
+      clerkUserId: Type.String(),
+      role: Type.String(),
+      /** From the member's users row; null until it arrives. */
+      email: nullable(Type.String()),
+      name: nullable(Type.String()),
+    }),
+  ),
+});
+export type AdminOrganizationDetail = Static<typeof AdminOrganizationDetailSchema>;
+
 /** `PATCH /api/v1/admin/users/:clerkId` body: one of the configured roles (ROLES), nothing else. */
 export const RoleChangeBodySchema = (roles: readonly string[]) =>
   Type.Object({ role: Type.String({ enum: [...roles] }) }, { additionalProperties: false });

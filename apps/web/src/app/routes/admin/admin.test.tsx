@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type {
+  AdminOrganizationDetail,
   AdminOverview,
   AdminUserDetail,
   AuditEntry,
@@ -308,6 +309,33 @@ describe('/admin', () => {
     );
     expect(within(profile).getByText('Locked').nextSibling).toHaveTextContent('not a ban');
     expect(within(profile).getByText('Plan').nextSibling).toHaveTextContent('Pro (pro) · past_due');
+  });
+
+  it('issue 23: an organization page shows its plan and members', async () => {
+    asAdmin();
+    const detail: AdminOrganizationDetail = {
+      organization: {
+        clerkId: 'org_2acme',
+        name: 'Acme',
+        slug: 'acme',
+        imageUrl: null,
+        status: 'active',
+        clerkUpdatedAt: null,
+      },
+      plan: { slug: 'business', name: 'Business', status: 'past_due', periodEnd: null },
+      members: [
+        { clerkUserId: 'user_2bob', role: 'org:admin', email: 'bob@example.com', name: 'Bob Builder' },
+      ],
+    };
+    api.reply('GET /api/v1/admin/organizations/org_2acme', { status: 200, body: detail });
+    renderApp('/admin/organizations/org_2acme', { apiUrl: api.url });
+    expect(await screen.findByRole('heading', { name: 'Acme' })).toBeVisible();
+    const facts = screen.getByRole('region', { name: 'Organization' });
+    expect(within(facts).getByText('Plan').nextSibling).toHaveTextContent('Business (business) · past_due');
+    expect(screen.getByRole('link', { name: 'Bob Builder' })).toHaveAttribute(
+      'href',
+      '/admin/users/user_2bob',
+    );
   });
 
   it('audit: who did what to whom', async () => {

@@ -119,7 +119,19 @@ export function AdminUserRoute() {
               {state.data.memberships.length === 0 ? (
                 <p className="empty">None.</p>
               ) : (
-                <pre className="code-block">{JSON.stringify(state.data.memberships, null, 2)}</pre>
+                <>
+                  <ul>
+                    {state.data.memberships.map((m) => (
+                      <li key={String(m.clerk_id)}>
+                        <Link to={paths.admin.organization.getHref(String(m.clerk_organization_id))}>
+                          {String(m.clerk_organization_id)}
+                        </Link>{' '}
+                        · {String(m.role)}
+                      </li>
+                    ))}
+                  </ul>
+                  <pre className="code-block">{JSON.stringify(state.data.memberships, null, 2)}</pre>
+                </>
               )}
             </section>
           )}
