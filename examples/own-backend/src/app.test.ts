@@ -1,4 +1,4 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,

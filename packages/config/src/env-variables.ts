@@ -1,6 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEmailList, parseRoleList } from '@usersync/core/admin';
-import { parseDuration } from '@usersync/core/reconcile-runs';
+import { parseDuration, parseEmailList, parseRoleList } from '@usersync/core/internal';
 import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
 

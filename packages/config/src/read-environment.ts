@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_ROLES } from '@usersync/core/admin';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
-import { findRepoRoot } from '@usersync/core/repo-root';
-import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '@usersync/core/sync';
+import {
+  type DatabaseConfig,
+  DEFAULT_ROLES,
+  DEFAULT_SYNC_OPTIONS,
+  databaseConfigFromEnv,
+  findRepoRoot,
+  resolveDataDir,
+  type SyncOptions,
+} from '@usersync/core/internal';
 import dotenv from 'dotenv';
 import { CLERK_API_URL_DEFAULT, type ClerkConfig } from './clerk.ts';
 import { ENV_VARIABLES, type EnvName, type EnvValue } from './env-variables.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { clerkId } from '@usersync/core/clerk';
+import { clerkId } from '@usersync/core/internal';
 import { Webhook } from 'svix';
 
 /** A signing secret in Svix's `whsec_` format. */

@@ -1,7 +1,6 @@
-import type { Db } from '@usersync/core/db';
 import type { Profile } from '@usersync/core/http-contract';
-import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
-import type { UserWithSettings } from '@usersync/core/users';
+import type { Db, UserWithSettings } from '@usersync/core/internal';
+import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/internal';
 
 /**
  * A users row and their active organizations as the contract's Profile. Settings other than `theme`

@@ -1,20 +1,23 @@
 import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import { promoteListedAdmin } from '@usersync/core/admin';
 import type { SyncStatus } from '@usersync/core/http-contract';
-import { hasActiveMembership, isOrganizationTombstoned } from '@usersync/core/organizations';
 import {
+  findUserByClerkId,
+  hasActiveMembership,
   InvalidClerkPayloadError,
   InvalidClerkUserError,
+  isOrganizationTombstoned,
+  isTombstoned,
   mapClerkOrganization,
   mapClerkOrganizationMembership,
+  promoteListedAdmin,
   syncUserFromClerk,
+  type UserWithSettings,
   unhandledOutcome,
   type WriteOutcome,
   writeOrganization,
   writeOrganizationMembership,
-} from '@usersync/core/sync';
-import { findUserByClerkId, isTombstoned, type UserWithSettings } from '@usersync/core/users';
+} from '@usersync/core/internal';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';

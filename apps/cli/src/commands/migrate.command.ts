@@ -4,7 +4,7 @@ import {
   migrateDown,
   migrateToLatest,
   migrationStatus,
-} from '@usersync/core/migrations';
+} from '@usersync/core/internal';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 

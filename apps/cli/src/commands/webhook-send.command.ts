@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
   clerkId,
+  findUserByClerkId,
   ORGANIZATION_EVENT_TYPES,
   type OrganizationEventType,
   type SampleUserOptions,
@@ -14,8 +15,7 @@ import {
   sampleClerkUser,
   USER_EVENT_TYPES,
   type UserEventType,
-} from '@usersync/core/clerk';
-import { findUserByClerkId } from '@usersync/core/users';
+} from '@usersync/core/internal';
 import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';

@@ -1,5 +1,5 @@
-import { listAuditLog } from '@usersync/core/audit-log';
 import type { AuditEntry, Paged } from '@usersync/core/http-contract';
+import { listAuditLog } from '@usersync/core/internal';
 import type { FastifyPluginAsync } from 'fastify';
 import { toAuditEntry } from './admin-mappers.ts';
 import {

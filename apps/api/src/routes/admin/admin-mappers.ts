@@ -1,7 +1,6 @@
-import type { AuditLogRow, UserRow, WebhookEventRow } from '@usersync/core/db';
 import type { AdminUser, AdminUserSummary, AuditEntry, DeliverySummary } from '@usersync/core/http-contract';
-import { userStatus } from '@usersync/core/users';
-import type { WebhookEventSummary } from '@usersync/core/webhook-events';
+import type { AuditLogRow, UserRow, WebhookEventRow, WebhookEventSummary } from '@usersync/core/internal';
+import { userStatus } from '@usersync/core/internal';
 
 // Rows → the admin JSON (packages/core/src/http-contract/admin.ts). The response schemas in
 // admin-schemas.ts list the same fields: anything else never leaves the server.

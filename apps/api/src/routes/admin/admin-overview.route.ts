@@ -1,5 +1,5 @@
-import { readAdminOverview } from '@usersync/core/admin';
 import type { AdminOverview } from '@usersync/core/http-contract';
+import { readAdminOverview } from '@usersync/core/internal';
 import type { FastifyPluginAsync } from 'fastify';
 import { toDeliverySummary } from './admin-mappers.ts';
 import { adminErrorResponses, bearerHeaders, deliverySummarySchema } from './admin-schemas.ts';

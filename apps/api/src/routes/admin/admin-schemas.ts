@@ -1,5 +1,4 @@
-import { WEBHOOK_EVENT_STATUSES } from '@usersync/core/db';
-import { USER_STATUSES } from '@usersync/core/users';
+import { USER_STATUSES, WEBHOOK_EVENT_STATUSES } from '@usersync/core/internal';
 import { errorResponses } from '../../lib/api-error.ts';
 
 // JSON schemas of /api/v1/admin/* (the response schema is the serializer). Field lists mirror

@@ -1,12 +1,4 @@
 import type { ClerkClient } from '@clerk/backend';
-import {
-  changeUserRole,
-  LastAdminError,
-  membershipsOfUser,
-  promoteListedAdmin,
-  UserNotFoundError,
-} from '@usersync/core/admin';
-import { recordAuditEntry } from '@usersync/core/audit-log';
 import type {
   AdminUserDetail,
   AdminUserSummary,
@@ -14,9 +6,20 @@ import type {
   ResyncResponse,
   RoleChangeResponse,
 } from '@usersync/core/http-contract';
-import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId, searchUsers, type UserStatus } from '@usersync/core/users';
-import { listWebhookEvents } from '@usersync/core/webhook-events';
+import {
+  changeUserRole,
+  findUserByClerkId,
+  InvalidClerkUserError,
+  LastAdminError,
+  listWebhookEvents,
+  membershipsOfUser,
+  promoteListedAdmin,
+  recordAuditEntry,
+  searchUsers,
+  syncUserFromClerk,
+  UserNotFoundError,
+  type UserStatus,
+} from '@usersync/core/internal';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';

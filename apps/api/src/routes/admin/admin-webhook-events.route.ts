@@ -1,12 +1,14 @@
-import { recordAuditEntry } from '@usersync/core/audit-log';
-import type { WebhookEventStatus } from '@usersync/core/db';
 import type { DeliveryDetail, DeliverySummary, Paged, ReplayResponse } from '@usersync/core/http-contract';
+import type { WebhookEventStatus } from '@usersync/core/internal';
 import {
+  findWebhookEvent,
+  listReplaysOf,
+  listWebhookEvents,
+  recordAuditEntry,
   replayWebhookEvent,
   WebhookEventNotFoundError,
   WebhookEventNotReplayableError,
-} from '@usersync/core/reconcile';
-import { findWebhookEvent, listReplaysOf, listWebhookEvents } from '@usersync/core/webhook-events';
+} from '@usersync/core/internal';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses } from '../../lib/api-error.ts';
