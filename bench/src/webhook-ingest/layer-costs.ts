@@ -7,11 +7,11 @@ import {
   mapClerkUser,
   sampleClerkEvent,
   sampleClerkUser,
+  svixVerifier,
 } from '@usersync/core/internal';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import pino from 'pino';
 import { Webhook } from 'svix';
-import { svixVerifier } from '../../../apps/api/src/lib/svix-signature.ts';
 import { round } from '../stats.ts';
 
 export interface LayerCost {

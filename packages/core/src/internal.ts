@@ -18,4 +18,5 @@ export * from './repo-root/index.ts';
 export * from './sync/index.ts';
 export * from './sync-health/index.ts';
 export * from './users/index.ts';
+export * from './webhook/index.ts';
 export * from './webhook-events/index.ts';
