@@ -1,7 +1,8 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
+  sampleClerkEvent,
+  sampleClerkUser,
   startFakeClerkBackendApi,
   testClerkKeys,
 } from '@usersync/testing/clerk';

@@ -1,6 +1,8 @@
-import { packCore } from './packed-core.ts';
+import { EXAMPLES, installPackedCore, packCore } from './packed-core.ts';
 
-/** Packs @usersync/core once per run, before any test installs it. */
+/** Packs @usersync/core once per run and installs it into each example, before any test file loads. */
 export default function setup(): void {
-  process.env.USERSYNC_CORE_TARBALL = packCore();
+  const tarball = packCore();
+  process.env.USERSYNC_CORE_TARBALL = tarball;
+  for (const example of EXAMPLES) installPackedCore(example);
 }

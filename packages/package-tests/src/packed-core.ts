@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from '@usersync/core/internal';
 
@@ -10,14 +10,13 @@ export const CORE_TARBALL = join(root, '.packed', 'usersync-core.tgz');
 
 /**
  * Builds @usersync/core and packs it as npm would publish it (`pnpm pack`: `publishConfig.exports`
- * replaces the workspace's source exports). The same command as `npm run pack:core`.
+ * replaces the workspace's source exports): `npm run pack:core`.
  */
 export function packCore(): string {
   mkdirSync(join(root, '.packed'), { recursive: true });
   rmSync(CORE_TARBALL, { force: true });
   const core = join(root, 'packages/core');
-  execFileSync(process.execPath, ['build.ts'], { cwd: core, stdio: 'pipe' });
-  execFileSync('pnpm', ['pack', '--out', CORE_TARBALL], { cwd: core, stdio: 'pipe' });
+  execFileSync('pnpm', ['run', 'pack:tarball'], { cwd: core, stdio: 'pipe' });
   if (!existsSync(CORE_TARBALL)) throw new Error(`pnpm pack wrote no ${CORE_TARBALL}`);
   return CORE_TARBALL;
 }
@@ -70,4 +69,24 @@ export function npmInstall(dir: string, args: string[] = []): void {
     stdio: 'pipe',
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
+}
+
+/** The examples: npm projects outside the workspace that install the packed package. */
+export const EXAMPLES = ['own-backend', 'nextjs']
+  .map((name) => join(root, 'examples', name))
+  .filter((dir) => existsSync(join(dir, 'package.json')));
+
+/**
+ * npm install in an example, with the tarball just packed: npm keeps an installed `file:` tarball of the
+ * same name, so the old copy goes first.
+ */
+export function installPackedCore(example: string): void {
+  // Left by pnpm from when the examples were workspace packages: links into the workspace, not npm's tree.
+  const modules = join(example, 'node_modules');
+  const linked =
+    existsSync(modules) &&
+    readdirSync(modules).some((name) => lstatSync(join(modules, name)).isSymbolicLink());
+  if (linked) rmSync(modules, { recursive: true, force: true });
+  rmSync(join(example, 'node_modules/@usersync/core'), { recursive: true, force: true });
+  npmInstall(example);
 }

@@ -13,7 +13,7 @@ export interface EnsureUserOptions extends SyncOptions {
   /** Clerk's secret key (`sk_…`), to read the user from the Backend API when the row is not there. */
   secretKey: string;
   /** Clerk's Backend API (default https://api.clerk.com). */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
 }
 
 export interface EnsureUserResult {
