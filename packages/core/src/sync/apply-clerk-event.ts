@@ -8,6 +8,8 @@ import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventStatus } from '../db/schema.ts';
+import { applyClerkDeliveriesFunction } from '../sql-functions.ts';
+import { recordDeliveryFailures } from '../webhook-events/webhook-event.repository.ts';
 import { CLERK_EVENT_HANDLERS } from './clerk-event-handlers.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { type SyncOptions, withDefaults } from './sync-options.ts';
@@ -50,7 +52,7 @@ export class DeliveryFailedError extends Error {
   }
 }
 
-/** One delivery as usersync_apply_clerk_deliveries takes it (see migration 2026_11_30_0100). */
+/** One delivery as usersync_apply_clerk_deliveries takes it (sync/usersync_apply_clerk_deliveries_together.sql). */
 interface DeliveryRecord {
   svix_id: string;
   source: string;
@@ -74,10 +76,11 @@ interface DeliveryOutcome {
   user_id: string | null;
 }
 
-// The whole rule of a delivery (claim, lock, handler, recorded status) is one statement.
+// The whole rule of a delivery (claim, lock, handler, recorded status) is one statement
+// (sync/usersync_apply_clerk_deliveries.sql).
 const APPLY_DELIVERIES: PreparedStatement = {
   name: 'usersync_apply_clerk_deliveries',
-  text: 'SELECT ordinal, status, reason, user_id FROM usersync_apply_clerk_deliveries($1::jsonb, $2::jsonb)',
+  text: `SELECT ordinal, status, reason, user_id FROM ${applyClerkDeliveriesFunction.name}($1::jsonb, $2::jsonb)`,
 };
 
 /**
@@ -241,24 +244,18 @@ function parseDelivery(body: string): ParsedDelivery {
   return { json, envelope: envelope.data, clerkUserId, problem: null };
 }
 
-const RECORD_FAILURE: PreparedStatement = {
-  name: 'usersync_record_delivery_failure',
-  text: `INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
-    SELECT d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', $2::text, now()
-    FROM jsonb_to_recordset($1::jsonb) AS d(svix_id text, source text, type text, clerk_user_id text)
-    ON CONFLICT (svix_id) DO UPDATE SET status = 'failed', error = excluded.error, processed_at = excluded.processed_at
-    WHERE w.status IN ('invalid', 'failed')`,
-};
-
 async function recordFailures(
   db: Db,
   deliveries: readonly PreparedDelivery[],
   error: unknown,
 ): Promise<void> {
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-  const unique = new Map(deliveries.map((d) => [d.record.svix_id, d.record]));
   try {
-    await runPrepared(db, RECORD_FAILURE, [JSON.stringify([...unique.values()]), message]);
+    await recordDeliveryFailures(
+      db,
+      deliveries.map((d) => d.record),
+      message,
+    );
   } catch {
     // The original error is what matters; it is rethrown by the caller.
   }
