@@ -14,7 +14,11 @@ export default defineConfig({
   },
   test: {
     dir: repoRoot,
-    include: ['packages/package-tests/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+    include: [
+      'packages/package-tests/src/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+    ],
     globalSetup: [
       // A throwaway PostgreSQL (unless DATABASE_URL is given), as for every package.
       fileURLToPath(import.meta.resolve('@usersync/testing/vitest-global-setup')),
