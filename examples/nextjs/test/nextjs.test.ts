@@ -36,6 +36,7 @@ describe('examples/nextjs: usersync in a Next.js App Router app', () => {
     const env = {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
+      CLERK_TELEMETRY_DISABLED: '1',
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
       CLERK_SECRET_KEY: clerk.keys.secretKey,
       CLERK_JWT_KEY: clerk.signer.publicKeyPem,
@@ -46,10 +47,8 @@ describe('examples/nextjs: usersync in a Next.js App Router app', () => {
     await promisify(execFile)(process.execPath, [next, 'build'], { cwd: example, env, timeout: 300_000 });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: example,
-      env,
-    });
+    // On every interface (no -H): Clerk's middleware rewrites to `localhost`, which Next proxies to itself.
+    server = spawn(process.execPath, [next, 'start', '-p', String(port)], { cwd: example, env });
     server.stdout?.on('data', (chunk) => output.push(String(chunk)));
     server.stderr?.on('data', (chunk) => output.push(String(chunk)));
     await waitFor(base, server, output);
