@@ -36,7 +36,7 @@ describe('examples/nextjs: usersync in a Next.js App Router app', () => {
     const env = {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
-      CLERK_TELEMETRY_DISABLED: '1',
+      NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: '1',
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: clerk.keys.publishableKey,
       CLERK_SECRET_KEY: clerk.keys.secretKey,
       CLERK_JWT_KEY: clerk.signer.publicKeyPem,
