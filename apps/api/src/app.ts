@@ -143,6 +143,7 @@ export async function usersyncApp(
     reconcile: config.reconcile,
     clerk: config.clerk,
     sync: config.sync,
+    leaseMs: config.reconcileLeaseMs,
   });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',

@@ -156,6 +156,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       requestsPer10s: r.read('RECONCILE_RATE_LIMIT') ?? null,
       pageSize: r.read('RECONCILE_PAGE_SIZE') ?? 500,
     },
+    reconcileLeaseMs: shared.reconcileLeaseMs,
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
   };
   return { config, problems: r.problems, notes, missingClerk, dataDir: shared.dataDir };

@@ -6,7 +6,11 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_NODE_FLAGS } from '@usersync/api/node-flags';
-import { startThrowawayPostgres } from '@usersync/testing/database';
+import {
+  startThrowawayPgBouncer,
+  startThrowawayPostgres,
+  type ThrowawayPgBouncer,
+} from '@usersync/testing/database';
 import { freePort } from '@usersync/testing/processes';
 import { testWebhookSecret } from '@usersync/testing/svix';
 import { startApi } from '../../faults/support.ts';
@@ -22,9 +26,18 @@ import { measureLayerCosts } from './layer-costs.ts';
 const LOAD_WORKER = fileURLToPath(new URL('../load-generator/load-worker.ts', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-receiver.ts', import.meta.url));
 const LEVELS = [1, 16, 64] as const;
-type ReceiverName = 'baseline' | 'usersync';
+/** `pooler`: usersync through PgBouncer in transaction mode (`pnpm bench webhook-ingest --pooler`). */
+type ReceiverName = 'baseline' | 'usersync' | 'pooler';
 // Interleaved so that whatever else the machine does at a given moment hits both receivers alike.
 const ROUND_ORDER: ReceiverName[] = ['baseline', 'usersync', 'usersync', 'baseline'];
+const ROUND_ORDER_WITH_POOLER: ReceiverName[] = [
+  'baseline',
+  'usersync',
+  'pooler',
+  'pooler',
+  'usersync',
+  'baseline',
+];
 
 interface Receiver {
   name: ReceiverName;
@@ -47,27 +60,37 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
   const roundSeconds = short ? 4 : 8;
   const repeats = short ? 1 : 2;
   const secret = testWebhookSecret();
+  const withPooler = process.argv.includes('--pooler') || process.env.BENCH_POOLER === '1';
+  const order = withPooler ? ROUND_ORDER_WITH_POOLER : ROUND_ORDER;
 
   const layers = await measureLayerCosts(short ? 1_000 : 3_000);
   // The headline runs on PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on):
   // commit cost is part of what a receiver pays per delivery.
   const durable = await startThrowawayPostgres({ durable: true });
   const rounds: Round[] = [];
-  const peakRss: Record<ReceiverName, number> = { baseline: 0, usersync: 0 };
+  const peakRss: Record<ReceiverName, number> = { baseline: 0, usersync: 0, pooler: 0 };
+  let bouncer: ThrowawayPgBouncer | undefined;
   let stored: Record<string, string> | undefined;
   let baselineRows: string | undefined;
   try {
     const usersyncUrl = await createMigratedDatabase(durable.url, 'bench_ingest_usersync');
     const baselineUrl = await createBaselineDatabase(durable.url, 'bench_ingest_baseline');
-    const receivers: Record<ReceiverName, Receiver> = {
+    const receivers: Partial<Record<ReceiverName, Receiver>> = {
       usersync: await startUsersync(usersyncUrl, secret),
       baseline: await startBaseline(baselineUrl, secret),
     };
+    if (withPooler) {
+      // Enough server connections for the API's pool: the pooler adds its hop, not a queue.
+      bouncer = await startThrowawayPgBouncer({ postgresPort: durable.port, serverConnections: 20 });
+      receivers.pooler = await startUsersync(bouncer.urlFor(usersyncUrl), secret, {
+        DATABASE_POOL_MODE: 'transaction',
+      });
+    }
     try {
       for (const concurrency of LEVELS) {
         for (let r = 0; r < repeats; r++) {
-          for (const name of ROUND_ORDER) {
-            const receiver = receivers[name];
+          for (const name of order) {
+            const receiver = receivers[name]!;
             const load = await runNodeProcess<LoadResult>(
               LOAD_WORKER,
               {
@@ -95,9 +118,10 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
           }
         }
       }
-      for (const name of ['baseline', 'usersync'] as const) peakRss[name] = receivers[name].peakRssMiB();
+      for (const name of order) peakRss[name] = receivers[name]!.peakRssMiB();
     } finally {
       await Promise.all(Object.values(receivers).map((r) => r.stop()));
+      bouncer?.destroy();
     }
     [stored] = await query<Record<string, string>>(
       usersyncUrl,
@@ -114,10 +138,12 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
       summarize(rounds.filter((r) => r.receiver === name && r.concurrency === concurrency));
     const baseline = of('baseline');
     const usersync = of('usersync');
+    const pooler = withPooler ? of('pooler') : null;
     return {
       concurrency,
       baseline,
       usersync,
+      pooler,
       ratios: {
         throughput: round(usersync.perSecond / baseline.perSecond, 2),
         p50: round(usersync.p50 / baseline.p50, 2),
@@ -148,7 +174,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     'dedupe, no ordering, no event log). Both on the same **durable PostgreSQL 15** (default settings: fsync,',
     'synchronous_commit and full_page_writes on), both driven by the same autocannon load generator in its',
     'own process: signed `user.created` (80 %) and `user.updated` (20 %), a unique svix-id each, one request in',
-    `flight per connection. Rounds of ${roundSeconds} s, interleaved ${ROUND_ORDER.join(', ')}` +
+    `flight per connection. Rounds of ${roundSeconds} s, interleaved ${order.join(', ')}` +
       `${repeats > 1 ? ` (× ${repeats})` : ''} at each concurrency; figures are the median of each receiver's rounds.`,
     'CPU per delivery is read from /proc for the receiver process, every PostgreSQL process of the cluster, and',
     'the generator. The machine is shared (other work shows as "machine busy"): absolute figures are noisy,',
@@ -172,6 +198,30 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
         `${s.usersync.p50} / ${s.usersync.p99}`,
       ]),
     ),
+    ...(withPooler
+      ? [
+          '',
+          'usersync through **PgBouncer 1.18 in transaction mode** (`pooler`, DATABASE_POOL_MODE=transaction:',
+          'unnamed statements, 20 server connections) beside it direct (named prepared statements), same database:',
+          '',
+          markdownTable(
+            [
+              'concurrency',
+              'direct deliveries/s',
+              'pooled deliveries/s',
+              'pooled / direct',
+              'pooled p50 / p99 ms',
+            ],
+            summary.map((s) => [
+              s.concurrency,
+              s.usersync.perSecond,
+              s.pooler!.perSecond,
+              `**${round(s.pooler!.perSecond / s.usersync.perSecond, 2)}×**`,
+              `${s.pooler!.p50} / ${s.pooler!.p99}`,
+            ]),
+          ),
+        ]
+      : []),
     '',
     'CPU per delivery (ms), median of rounds:',
     '',
@@ -276,16 +326,20 @@ function peakRssMiB(pid: number): number {
   }
 }
 
-async function startUsersync(databaseUrl: string, secret: string): Promise<Receiver> {
+async function startUsersync(
+  databaseUrl: string,
+  secret: string,
+  env: Record<string, string> = {},
+): Promise<Receiver> {
   const api = await startApi(databaseUrl, 'bench-webhook-ingest', {
     secret,
     // As `pnpm start:api` runs it: the memory flags of docs/decisions/073 and 130.
     nodeArgs: [...API_NODE_FLAGS],
     // The production default: one JSON log line per delivery, here into a file.
-    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
   });
   return {
-    name: 'usersync',
+    name: env.DATABASE_POOL_MODE ? 'pooler' : 'usersync',
     url: api.url,
     pid: api.pid,
     peakRssMiB: () => round(api.memory().peakRssKiB / 1024, 1),

@@ -6,10 +6,12 @@ import type { Db } from '@usersync/core/internal';
 export {
   describeEachDatabase,
   openTestDatabase,
+  startThrowawayPgBouncer,
   startThrowawayPostgres,
   TEST_DATABASE_KINDS,
   type TestDatabase,
   type TestDatabaseKind,
+  type ThrowawayPgBouncer,
   type ThrowawayPostgres,
 } from '@usersync/core/testing';
 

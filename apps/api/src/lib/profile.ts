@@ -1,13 +1,9 @@
 import type { Profile } from '@usersync/core/http-contract';
-import type { Db, UserWithSettings } from '@usersync/core/internal';
+import type { Db, UserRow, UserWithSettings } from '@usersync/core/internal';
 import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/internal';
 
-/**
- * A users row and their active organizations as the contract's Profile. Settings other than `theme`
- * come from `preferences`; the response schema serialises only the settings the contract declares,
- * so nothing else leaks.
- */
-export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
+/** The identity fields every user object in the contract shares (UserIdentityProperties), from a users row. */
+export function toUserIdentity(user: UserRow) {
   return {
     id: user.id,
     clerkId: user.clerk_id,
@@ -17,6 +13,17 @@ export function toProfile(user: UserWithSettings, organizations: UserOrganizatio
     lastName: user.last_name,
     username: user.username,
     imageUrl: user.image_url,
+  };
+}
+
+/**
+ * A users row and their active organizations as the contract's Profile. Settings other than `theme`
+ * come from `preferences`; the response schema serialises only the settings the contract declares,
+ * so nothing else leaks.
+ */
+export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
+  return {
+    ...toUserIdentity(user),
     phoneNumber: user.phone_number,
     role: user.role,
     settings: { ...user.settings.preferences, theme: user.settings.theme },

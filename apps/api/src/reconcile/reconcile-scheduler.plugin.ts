@@ -14,6 +14,7 @@ export interface ReconcileSchedulerOptions {
   reconcile: AppConfig['reconcile'];
   clerk: AppConfig['clerk'];
   sync: AppConfig['sync'];
+  leaseMs?: number;
 }
 
 /**
@@ -68,6 +69,7 @@ export default fp<ReconcileSchedulerOptions>(
             apply: true,
             ...options.sync,
             signal: stopping.signal,
+            leaseMs: options.leaseMs,
             shouldRun: async (database) =>
               !(await scheduledRunStartedSince(database, entry.kind, new Date(slotStart - skew))),
           },

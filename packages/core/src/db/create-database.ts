@@ -1,15 +1,19 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import type { DatabaseConfig, PoolMode } from '@usersync/config';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { findRepoRoot } from '../repo-root/index.ts';
-import { registerStatementRunner } from './prepared-statement.ts';
+import { registerStatementRunner, type StatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
-export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string };
+// Which database and where are configuration (DATABASE_URL, DATA_DIR): packages/config/src/database.ts.
+export {
+  type DatabaseConfig,
+  databaseConfigFromEnv,
+  type PoolMode,
+  resolveDataDir,
+  resolveRepoPath,
+} from '@usersync/config';
 
 export type Db = Kysely<Database>;
 
@@ -29,21 +33,6 @@ export interface PoolStats {
   idle: number;
   /** Queries queued for a connection because every connection is checked out. */
   waiting: number;
-}
-
-/**
- * A path from the configuration: absolute as is; relative to the repository root (found by walking up
- * to pnpm-workspace.yaml), so the API (run from apps/api), the CLI and `npm run dev` all mean the same
- * place whichever folder they run in.
- */
-export function resolveRepoPath(path: string, from = process.cwd()): string {
-  if (isAbsolute(path)) return path;
-  return resolve(findRepoRoot(from) ?? resolve(from), path);
-}
-
-/** Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root. */
-export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
-  return resolveRepoPath(dataDirEnv || join('.data', 'pglite'), from);
 }
 
 export class EmbeddedDatabaseInUseError extends Error {
@@ -97,11 +86,6 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** `DATABASE_URL` set: that Postgres. Unset: the embedded PGlite database under `dataDir`. */
-export function databaseConfigFromEnv(databaseUrl: string | undefined, dataDir: string): DatabaseConfig {
-  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir };
-}
-
 export function describeDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -125,10 +109,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    registerStatementRunner(db, async (statement, values) => {
-      const result = await pool.query({ name: statement.name, text: statement.text, values });
-      return result.rows;
-    });
+    registerStatementRunner(db, preparedStatementRunner(pool, config.poolMode ?? 'session'));
     return {
       db,
       kind: 'postgres',
@@ -173,6 +154,29 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
         release();
       }
     },
+  };
+}
+
+/**
+ * Session mode: named statements, parsed and planned once per connection (the write path's rule
+ * functions are inlined into the plan, which a named statement keeps). Transaction mode: unnamed ones,
+ * which a pooler's next client never sees. A session-mode URL that turns out to be a transaction pooler
+ * (the statement is missing on, or already on, the server connection the pooler picked) switches this
+ * pool to unnamed statements and runs the statement again: Postgres refused it before running it.
+ */
+function preparedStatementRunner(pool: pg.Pool, mode: PoolMode): StatementRunner {
+  let named = mode === 'session';
+  return async (statement, values) => {
+    if (!named) return (await pool.query({ text: statement.text, values })).rows;
+    try {
+      return (await pool.query({ name: statement.name, text: statement.text, values })).rows;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // 26000: prepared statement does not exist; 42P05: prepared statement already exists.
+      if (code !== '26000' && code !== '42P05') throw error;
+      named = false;
+      return (await pool.query({ text: statement.text, values })).rows;
+    }
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeliveryStatus } from '../http-contract/lists.ts';
 import type { ThemeName } from '../http-contract/themes.ts';
 
 // Kysely table types. Nullable columns are `T | null`, database-generated ones `Generated<T>`.
@@ -11,16 +12,8 @@ type Json = Record<string, unknown>;
 type JsonColumn = ColumnType<Json, string, string>;
 type GeneratedJsonColumn = ColumnType<Json, string | undefined, string>;
 
-export const WEBHOOK_EVENT_STATUSES = [
-  'received',
-  'applied',
-  'duplicate',
-  'stale',
-  'ignored',
-  'invalid',
-  'failed',
-] as const;
-export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+/** webhook_events.status: the delivery statuses of packages/core/src/http-contract/lists.ts. */
+export type WebhookEventStatus = DeliveryStatus;
 
 export interface UsersTable {
   id: Generated<string>;
@@ -115,6 +108,16 @@ export interface ReconcileRunsTable {
   runner: string | null;
 }
 
+/** The one-reconcile-at-a-time lease: at most one row (reconcile-runs/reconcile-lock.ts owns it). */
+export interface ReconcileLeaseTable {
+  id: Generated<boolean>;
+  /** `hostname:pid:random` of the run holding it. */
+  holder: string;
+  acquired_at: Timestamp;
+  /** Renewed while the run works; after it, any run may take the lease over. */
+  expires_at: Timestamp;
+}
+
 /** One admin action: who (actor), what (action), target, the state before and after, when. */
 export interface AuditLogTable {
   id: Generated<string>;
@@ -203,6 +206,7 @@ export interface Database {
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
   reconcile_runs: ReconcileRunsTable;
+  reconcile_lease: ReconcileLeaseTable;
   audit_log: AuditLogTable;
   organizations: OrganizationsTable;
   organization_memberships: OrganizationMembershipsTable;

@@ -170,4 +170,25 @@ describeEachDatabase('SQL function files', (use, kind) => {
     expect(names).not.toContain(applyClerkOrganizationInvitationUpsertFunction.name);
     expect(names).toHaveLength(SQL_FUNCTIONS.length - 1);
   });
+
+  it.runIf(kind === 'postgres')(
+    'two replicas migrating an empty database at once: one does everything, the other nothing',
+    async () => {
+      const empty = await openTestDatabase('postgres', { migrate: false });
+      try {
+        const results = await Promise.all([
+          migrateToLatest(empty.db),
+          migrateToLatest(empty.openAnotherConnection()),
+        ]);
+        const all = [
+          ...Object.keys(TABLE_MIGRATIONS),
+          ...(await sqlFunctionStatus(empty.db)).map((s) => s.name),
+        ];
+        expect(results).toEqual(expect.arrayContaining([all, []]));
+        expect(await usersyncFunctions(empty.db)).toEqual(await usersyncFunctions(use().db));
+      } finally {
+        await empty.close();
+      }
+    },
+  );
 });

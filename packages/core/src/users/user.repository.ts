@@ -4,6 +4,7 @@ import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { UserRow, UserSettingsRow } from '../db/schema.ts';
 import type { ProfileUpdate } from '../http-contract/index.ts';
+import type { UserStatus } from '../http-contract/lists.ts';
 import { lockClerkUser } from '../sync/write-clerk-user.ts';
 
 // The users table's one owner (docs/architecture.md, Tables): every write to it is here or in its SQL
@@ -195,8 +196,7 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export const USER_STATUSES = ['active', 'inactive', 'deleted'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
+export type { UserStatus };
 
 export function userStatus(user: Pick<UserRow, 'is_active' | 'deleted_at'>): UserStatus {
   return user.deleted_at ? 'deleted' : user.is_active ? 'active' : 'inactive';

@@ -3,6 +3,7 @@ import type { Db } from '../db/create-database.ts';
 import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventRow, WebhookEventStatus } from '../db/schema.ts';
+import { SETTLED_DELIVERY_STATUSES } from '../http-contract/lists.ts';
 import { recordDeliveryFailuresFunction } from '../sql-functions.ts';
 import { escapeLike } from '../users/user.repository.ts';
 
@@ -172,7 +173,7 @@ function unrecovered(db: Db) {
           selectFrom('webhook_events as r')
             .select('r.svix_id')
             .where('r.source', '=', 'replay')
-            .where('r.status', 'in', ['applied', 'duplicate', 'stale', 'ignored'])
+            .where('r.status', 'in', SETTLED_DELIVERY_STATUSES)
             .where(sql<boolean>`left(r.svix_id, length(w.svix_id) + 8) = 'replay:' || w.svix_id || ':'`),
         ),
       ),

@@ -1,3 +1,4 @@
+import { svixVerifier } from '../clerk/svix-signature.ts';
 import { type Db, isDatabaseUnavailableError } from '../db/create-database.ts';
 import { applyClerkEvent } from '../sync/apply-clerk-event.ts';
 import type { SyncOptions } from '../sync/sync-options.ts';
@@ -10,7 +11,6 @@ import {
   WEBHOOK_REJECTIONS,
   type WebhookRejection,
 } from './clerk-webhook-answers.ts';
-import { svixVerifier } from './svix-signature.ts';
 
 export interface ClerkWebhookHandlerOptions extends SyncOptions {
   db: Db;
