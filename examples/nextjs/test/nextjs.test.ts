@@ -44,7 +44,9 @@ describe('examples/nextjs: usersync in a Next.js App Router app', () => {
       CLERK_WEBHOOK_SIGNING_SECRET: clerk.webhookSecret,
       DATABASE_URL: database.url!,
     };
+    const buildStarted = performance.now();
     await promisify(execFile)(process.execPath, [next, 'build'], { cwd: example, env, timeout: 300_000 });
+    console.log(`examples/nextjs: next build in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // On every interface (no -H): Clerk's middleware rewrites to `localhost`, which Next proxies to itself.
