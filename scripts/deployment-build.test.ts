@@ -35,7 +35,8 @@ const SERVER_SECRETS = {
   CLERK_WEBHOOK_SIGNING_SECRET: `whsec_${Buffer.from('deployment-build-test-secret-32b').toString('base64')}`,
 };
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The clone holds a full install: removing it takes longer than a hook's default 10 s on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 /** A clone of HEAD with the working tree's uncommitted and untracked files copied over. */
 function cloneWorkingTree(): void {
