@@ -5,14 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  createDatabase,
+  listReconcileRuns,
+  migrateToLatest,
   sampleClerkEvent,
   sampleClerkOrganization,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
-import { createDatabase } from '@usersync/core/db';
-import { migrateToLatest } from '@usersync/core/migrations';
-import { listReconcileRuns, withReconcileLock } from '@usersync/core/reconcile-runs';
+  withReconcileLock,
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
 import {
   openTestDatabase,

@@ -1,5 +1,5 @@
 import type { ClerkConfig } from '@usersync/config';
-import type { UserDeleteMode } from '@usersync/core/sync';
+import type { UserDeleteMode } from '@usersync/core/internal';
 
 /**
  * Everything the app needs, already validated. `server.ts` builds it from the environment

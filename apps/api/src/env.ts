@@ -8,9 +8,12 @@ import {
   loadDotenvFiles as loadDotenvFilesFrom,
   readSharedConfig,
 } from '@usersync/config';
-import { type DatabaseConfig, resolveRepoPath } from '@usersync/core/db';
-import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
-import { findRepoRoot } from '@usersync/core/repo-root';
+import {
+  type DatabaseConfig,
+  ensureDevWebhookSecret,
+  findRepoRoot,
+  resolveRepoPath,
+} from '@usersync/core/internal';
 import type { AppConfig } from './config.ts';
 import { parseReconcileSchedule } from './reconcile/reconcile-schedule.ts';
 

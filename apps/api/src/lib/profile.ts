@@ -1,8 +1,11 @@
-import { type CurrentPlan, currentPlansOfUser } from '@usersync/core/billing';
-import type { Db, UserRow } from '@usersync/core/db';
 import type { Plan, Profile } from '@usersync/core/http-contract';
-import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
-import type { UserWithSettings } from '@usersync/core/users';
+import type { Db, UserRow, UserWithSettings } from '@usersync/core/internal';
+import {
+  type CurrentPlan,
+  currentPlansOfUser,
+  listActiveOrganizationsOfUser,
+  type UserOrganization,
+} from '@usersync/core/internal';
 
 /** The identity fields every user object in the contract shares (UserIdentityProperties), from a users row. */
 export function toUserIdentity(user: UserRow) {

@@ -1,4 +1,4 @@
-import { redactExpiredPayloads } from '@usersync/core/webhook-events';
+import { redactExpiredPayloads } from '@usersync/core/internal';
 import fp from 'fastify-plugin';
 
 export interface PayloadRetentionOptions {

@@ -1,5 +1,11 @@
-import { clerkBackendUserSource, clerkRateLimit, describeClerkError } from '@usersync/core/clerk-backend';
-import { resolveSince, runRecordedReconcile, scheduledRunStartedSince } from '@usersync/core/reconcile-runs';
+import {
+  clerkBackendUserSource,
+  clerkRateLimit,
+  describeClerkError,
+  resolveSince,
+  runRecordedReconcile,
+  scheduledRunStartedSince,
+} from '@usersync/core/internal';
 import fp from 'fastify-plugin';
 import type { AppConfig, ReconcileScheduleEntry } from '../config.ts';
 import { describeReconcileSchedule } from './reconcile-schedule.ts';

@@ -5,7 +5,7 @@ import {
   sampleClerkSubscription,
   sampleClerkSubscriptionItem,
   sampleClerkUser,
-} from '@usersync/core/clerk';
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

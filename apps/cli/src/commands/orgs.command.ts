@@ -1,5 +1,4 @@
-import { currentPlanOf } from '@usersync/core/billing';
-import { findOrganizationWithMembers, listOrganizations } from '@usersync/core/organizations';
+import { currentPlanOf, findOrganizationWithMembers, listOrganizations } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { describePlan } from '../output/plan.ts';

@@ -1,11 +1,11 @@
 import {
+  applyClerkEvent,
   sampleBackendBillingSubscription,
   sampleClerkEvent,
   sampleClerkOrganization,
   sampleClerkSubscriptionItem,
   sampleClerkUser,
-} from '@usersync/core/clerk';
-import { applyClerkEvent } from '@usersync/core/sync';
+} from '@usersync/core/internal';
 import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';

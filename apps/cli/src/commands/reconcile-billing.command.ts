@@ -1,9 +1,10 @@
-import { clerkBackendBillingSource, clerkRateLimit } from '@usersync/core/clerk-backend';
 import {
   type BillingReconcileReport,
   type ClerkBillingSource,
+  clerkBackendBillingSource,
+  clerkRateLimit,
   reconcileBilling,
-} from '@usersync/core/reconcile';
+} from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';

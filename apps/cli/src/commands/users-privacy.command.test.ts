@@ -1,11 +1,12 @@
 import {
+  applyClerkEvent,
   sampleClerkEvent,
   sampleClerkOrganization,
   sampleClerkSubscription,
   sampleClerkSubscriptionItem,
   sampleClerkUser,
-} from '@usersync/core/clerk';
-import { applyClerkEvent, syncUserFromClerk } from '@usersync/core/sync';
+  syncUserFromClerk,
+} from '@usersync/core/internal';
 import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';

@@ -1,8 +1,6 @@
 import { createClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import { clerkIdSchema } from '@usersync/core/clerk';
-import { describeClerkError } from '@usersync/core/clerk-backend';
-import { anonymizeUser, exportUserData } from '@usersync/core/privacy';
+import { anonymizeUser, clerkIdSchema, describeClerkError, exportUserData } from '@usersync/core/internal';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';

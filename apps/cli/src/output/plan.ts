@@ -1,4 +1,4 @@
-import type { CurrentPlan } from '@usersync/core/billing';
+import type { CurrentPlan } from '@usersync/core/internal';
 
 /** A payer's current Clerk Billing plan on one line: `Pro (pro), past_due, period ends 2027-01-01T…`. */
 export function describePlan(plan: CurrentPlan | null): string {

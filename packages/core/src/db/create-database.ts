@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { DatabaseConfig, PoolMode } from '@usersync/config';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -123,13 +123,21 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     mkdirSync(config.dataDir, { recursive: true });
     release = lockDataDir(config.dataDir);
   }
-  const pglite = new PGlite(config.dataDir);
+  const { dataDir } = config;
+  // Loaded on first use: PGlite is an optional peer dependency of the installable package, needed only by
+  // those who embed the database (decision 170).
+  let opened: Promise<PGlite> | undefined;
+  const pglite = () => {
+    opened ??= loadPGlite().then((Embedded) => new Embedded(dataDir));
+    return opened;
+  };
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   // Straight to PGlite (it queues behind an open transaction), not through Kysely's connection, which
   // would send it into whatever Kysely transaction is open at the time.
   registerStatementRunner(
     db,
-    async (statement, values) => (await pglite.query<Record<string, unknown>>(statement.text, values)).rows,
+    async (statement, values) =>
+      (await (await pglite()).query<Record<string, unknown>>(statement.text, values)).rows,
   );
   return {
     db,
@@ -139,6 +147,9 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     close: async () => {
       try {
         await db.destroy();
+        // Kysely closes only an instance it opened itself; the statement runner may have opened it first.
+        const embedded = await opened;
+        if (embedded && !embedded.closed) await embedded.close();
       } finally {
         release();
       }
@@ -167,6 +178,18 @@ function preparedStatementRunner(pool: pg.Pool, mode: PoolMode): StatementRunner
       return (await pool.query({ text: statement.text, values })).rows;
     }
   };
+}
+
+async function loadPGlite(): Promise<typeof PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      "The embedded database needs the package @electric-sql/pglite: install it (npm install @electric-sql/pglite), or use { kind: 'postgres', url }.",
+      { cause: error },
+    );
+  }
 }
 
 /** True for errors that mean "the database is not there" rather than "the query is wrong". */

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { currentPlanOf } from '@usersync/core/billing';
 import {
   AdminHeadersSchema,
   AdminOrganizationDetailSchema,
   ClerkIdParamsSchema,
 } from '@usersync/core/http-contract';
-import { findOrganizationWithMembers } from '@usersync/core/organizations';
+import { currentPlanOf, findOrganizationWithMembers } from '@usersync/core/internal';
 import { ApiError, errorResponses } from '../../lib/api-error.ts';
 import { toPlan } from '../../lib/profile.ts';
 import { adminErrorResponses } from './admin-mappers.ts';
