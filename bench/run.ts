@@ -26,7 +26,9 @@ const benchmarks: Record<
   web: { needs: ['apps/web', 'apps/api'], run: benchWeb },
 };
 
-const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Options are `--name=value` or `--name value` (webhook-ingest: --seconds, --repeats, --levels, --filled).
+const args = process.argv.slice(2);
+const requested = args.filter((a, i) => !a.startsWith('-') && !/^--[a-z-]+$/.test(args[i - 1] ?? ''));
 const unknown = requested.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);
