@@ -15,6 +15,7 @@ import {
   groupParameters,
   type LoneDelivery,
   type LoneOutcome,
+  loneDeliveryCounts,
 } from './lone-user-upsert.ts';
 import { storableJsonProblem } from './storable-json.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions, withDefaults } from './sync-options.ts';
@@ -184,6 +185,7 @@ async function runAlone(
       outcome = await applyLoneUserUpsert(db, delivery.record as LoneDelivery, defaultRole);
     } catch (error) {
       if (isDatabaseUnavailableError(error)) throw error;
+      loneDeliveryCounts.failed += 1;
       outcome = null;
     }
     if (outcome) return [resultOf(delivery, outcome)];

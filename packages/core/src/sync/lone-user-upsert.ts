@@ -17,29 +17,40 @@ import type { clerkUserRecord } from './write-clerk-user.ts';
  * - the webhook_events record with the outcome (usersync_user_upsert_status: the one meaning of an outcome).
  *
  * One statement reads with one snapshot, taken before the lock is granted: a writer of this user that
- * committed in between would be invisible to it. So the statement proves its snapshot current after
- * taking the lock: no transaction was running when it was taken (xmin = xmax) and no transaction id was
- * handed out since (the one it now takes is xmax). Every writer takes a transaction id, so nothing it
- * could not see exists. Otherwise it writes nothing and answers `retry`, and the delivery goes through
- * the group function (which reads after locking) — under concurrency, never at c = 1 on a quiet
- * database. Any error also falls back to the group function, which isolates and records the failure.
+ * committed in between would be invisible to it. So, holding the lock, the statement takes its own
+ * transaction id and looks at every transaction its snapshot cannot see — those running when it was
+ * taken (xip) and those given an id since (xmax up to its own). If each is still running, none of them
+ * wrote this user (a writer of the user holds the lock until it ends, and the statement holds it now),
+ * so the snapshot shows the user as it is. If one has ended since, the statement writes nothing and
+ * answers `retry`, and the group function (which reads after locking) applies the delivery: only when
+ * a transaction ended in the microseconds between snapshot and lock, or the lock was waited for.
+ * Any error also falls back to the group function, which isolates and records the failure.
+ *
+ * It is the same prepared statement as the group function's call ($21 true: the lone rule; false:
+ * usersync_apply_clerk_deliveries($22, $23) for a group or any other kind): one statement to parse per
+ * connection, and each branch is skipped by a one-time filter when not chosen. In a group statement the
+ * lone branch's inserts run with no rows (the users statement triggers still fire once per statement).
  */
-//
-// It is the same prepared statement as the group function's call ($21 true: the lone rule; false:
-// usersync_apply_clerk_deliveries($22, $23) for a group or any other kind): one statement to parse per
-// connection, and each branch is skipped by a one-time filter when not chosen. In a group statement the
-// lone branch's inserts run with no rows (the users statement triggers fire once, ≈ 1 µs per delivery
-// of a group of 30).
 export const APPLY_DELIVERIES: PreparedStatement = {
   name: 'usersync_apply_clerk_deliveries',
   text: `
 WITH locked AS MATERIALIZED (
-  SELECT pg_advisory_xact_lock(hashtextextended('usersync:user:' || $7::text, 0)) WHERE $21::boolean
+  SELECT pg_advisory_xact_lock(hashtextextended('usersync:user:' || $7::text, 0)) AS lock, 1 AS one
+  WHERE $21::boolean
 ),
 fresh AS MATERIALIZED (
-  SELECT pg_current_xact_id() = pg_snapshot_xmax(pg_current_snapshot())
-    AND pg_snapshot_xmin(pg_current_snapshot()) = pg_snapshot_xmax(pg_current_snapshot()) AS ok
-  FROM locked
+  SELECT NOT EXISTS (
+      SELECT 1
+      FROM (SELECT pg_current_snapshot() AS s, pg_current_xact_id()::text::bigint AS mine) c,
+        LATERAL (
+          SELECT x FROM pg_snapshot_xip(c.s) x
+          UNION ALL
+          SELECT g::text::xid8 FROM generate_series(pg_snapshot_xmax(c.s)::text::bigint, c.mine - 1) g
+        ) t(x)
+      WHERE l.one = 1
+        AND (c.mine - pg_snapshot_xmax(c.s)::text::bigint > 1000 OR pg_xact_status(t.x) <> 'in progress')
+    ) AS ok
+  FROM locked l
 ),
 decision AS MATERIALIZED (
   SELECT CASE
@@ -106,7 +117,7 @@ recorded AS (
 SELECT 1 AS ordinal,
   CASE o.outcome WHEN 'answered' THEN 'duplicate' WHEN 'retry' THEN 'retry' ELSE o.status END AS status,
   CASE o.outcome WHEN 'answered' THEN 'delivery already processed' ELSE o.reason END AS reason,
-  coalesce((SELECT i.id FROM inserted i), o.existing_id) AS user_id
+  CASE WHEN o.outcome <> 'answered' THEN coalesce((SELECT i.id FROM inserted i), o.existing_id) END AS user_id
 FROM outcome o
 WHERE $21::boolean
 UNION ALL
@@ -136,6 +147,13 @@ export interface LoneOutcome {
   reason: string | null;
   user_id: string | null;
 }
+
+/**
+ * How lone user upserts went in this process: applied by the lone statement, or handed to the group
+ * function (`retried`: a concurrent transaction ended; `failed`: the statement raised). Tests read it
+ * to know that the path they exercise was taken.
+ */
+export const loneDeliveryCounts = { applied: 0, retried: 0, failed: 0 };
 
 /**
  * Applies one user upsert delivery in one statement. Returns null when the statement could not prove
@@ -175,6 +193,10 @@ export async function applyLoneUserUpsert(
     null,
     null,
   ]);
-  if (!row || row.status === 'retry') return null;
+  if (!row || row.status === 'retry') {
+    loneDeliveryCounts.retried += 1;
+    return null;
+  }
+  loneDeliveryCounts.applied += 1;
   return { status: row.status, reason: row.reason, user_id: row.user_id };
 }
