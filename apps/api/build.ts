@@ -1,7 +1,7 @@
 // `pnpm build`: bundles src/server.ts into dist/ with esbuild. Workspace code
 // (@usersync/*, exported as TypeScript source) is bundled; npm packages stay external and are loaded
 // from apps/api/node_modules at run time, so each must be a dependency of this package.
-import { rmSync } from 'node:fs';
+import { cpSync, globSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -50,6 +50,19 @@ export async function buildServer(outdir = join(here, 'dist')): Promise<void> {
     // environment; ESM evaluates imported packages first, and none of ours reads NODE_ENV on import).
     banner: { js: "if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';" },
   });
+  copySqlFunctionFiles(outdir);
+}
+
+/**
+ * The migration runner reads each SQL function file at run time, at its URL relative to the module
+ * that lists them (packages/core/src/sql-functions.ts: `new URL('./sync/….sql', import.meta.url)`).
+ * Bundled, that module's import.meta.url is dist/server.js: the files go to the same paths under dist/.
+ */
+function copySqlFunctionFiles(outdir: string): void {
+  const coreSrc = dirname(fileURLToPath(import.meta.resolve('@usersync/core')));
+  for (const file of globSync('**/*.sql', { cwd: coreSrc })) {
+    cpSync(join(coreSrc, file), join(outdir, file));
+  }
 }
 
 if (import.meta.main) {

@@ -20,7 +20,7 @@ export interface CliConfig extends Omit<SharedConfig, 'port'> {
 const DEFAULT_POOL_SIZE = 5;
 
 /** Reads and checks the environment; a problem is a usage error naming every variable that is wrong. */
-export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
+export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   const r = environmentReader(env);
   const { port, ...shared } = readSharedConfig(r, { defaultPoolSize: DEFAULT_POOL_SIZE });
   if (r.problems.length > 0) {
@@ -30,6 +30,14 @@ export function readCliConfig(env: NodeJS.ProcessEnv): CliConfig {
   // embedded database, so the API and this tool agree.
   const webhookSigningSecret = shared.webhookSigningSecret ?? readDevWebhookSecret(shared.dataDir);
   return { ...shared, webhookSigningSecret, webhookUrl: `http://localhost:${port}/api/webhooks/clerk` };
+}
+
+/**
+ * The folder paths typed on the command line are relative to: `pnpm usersync …` runs us from apps/cli,
+ * so where the operator typed them (INIT_CWD, set by pnpm/npm), else the current directory.
+ */
+export function invocationDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD ?? process.cwd();
 }
 
 /** Loads `.env` (working directory, then the repository root); variables already set win. */

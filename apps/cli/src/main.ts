@@ -1,13 +1,11 @@
 import { createCommandContext, stdio } from './command-context.ts';
-import { loadDotEnv, readCliConfig } from './env.ts';
+import { invocationDirectory, loadDotEnv, readCliConfig } from './env.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { reportError, runCli } from './program.ts';
 
 // The `usersync` binary: environment → context → command → exit code.
 
-// `pnpm usersync …` runs us from apps/cli; paths typed on the command line are relative to where
-// the operator typed them (INIT_CWD, set by pnpm/npm), else to the current directory.
-const cwd = process.env.INIT_CWD ?? process.cwd();
+const cwd = invocationDirectory();
 loadDotEnv();
 
 // First Ctrl-C: stop between steps (a reconcile finishes its current transactions). Second: now.
@@ -21,7 +19,7 @@ process.on('SIGINT', () => {
 const io = stdio();
 let exitCode: number;
 try {
-  const ctx = createCommandContext(readCliConfig(process.env), io, { cwd, signal: controller.signal });
+  const ctx = createCommandContext(readCliConfig(), io, { cwd, signal: controller.signal });
   try {
     exitCode = await runCli(process.argv.slice(2), ctx);
   } finally {

@@ -2,12 +2,16 @@
 // kind of body the load generator sends: so a change to the request path can be judged layer by layer.
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { clerkWebhookEnvelopeSchema, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import {
+  clerkWebhookEnvelopeSchema,
+  sampleClerkEvent,
+  sampleClerkUser,
+  svixVerifier,
+} from '@usersync/core/clerk';
 import { mapClerkUser } from '@usersync/core/sync';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import pino from 'pino';
 import { Webhook } from 'svix';
-import { svixVerifier } from '../../../apps/api/src/lib/svix-signature.ts';
 import { round } from '../stats.ts';
 
 export interface LayerCost {

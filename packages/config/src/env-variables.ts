@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import { parseEmailList, parseRoleList } from '@usersync/core/admin';
-import { parseDuration } from '@usersync/core/reconcile-runs';
 import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
+import { parseDuration } from './duration.ts';
+import { parseEmailList, parseRoleList } from './roles.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

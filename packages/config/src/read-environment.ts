@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_ROLES } from '@usersync/core/admin';
-import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from '@usersync/core/db';
-import { findRepoRoot } from '@usersync/core/repo-root';
-import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '@usersync/core/sync';
 import dotenv from 'dotenv';
 import { CLERK_API_URL_DEFAULT, type ClerkConfig } from './clerk.ts';
+import { type DatabaseConfig, databaseConfigFromEnv, resolveDataDir } from './database.ts';
 import { ENV_VARIABLES, type EnvName, type EnvValue } from './env-variables.ts';
+import { findRepoRoot } from './repo-root.ts';
+import { DEFAULT_ROLES } from './roles.ts';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from './sync-options.ts';
 
 /** The API listens here, and `usersync webhook send` posts here, unless PORT says otherwise. */
 export const DEFAULT_PORT = 3000;

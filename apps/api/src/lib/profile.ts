@@ -1,14 +1,10 @@
-import type { Db } from '@usersync/core/db';
+import type { Db, UserRow } from '@usersync/core/db';
 import type { Profile } from '@usersync/core/http-contract';
 import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
 import type { UserWithSettings } from '@usersync/core/users';
 
-/**
- * A users row and their active organizations as the contract's Profile. Settings other than `theme`
- * come from `preferences`; the response schema serialises only the settings the contract declares,
- * so nothing else leaks.
- */
-export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
+/** The identity fields every user object in the contract shares (UserIdentityProperties), from a users row. */
+export function toUserIdentity(user: UserRow) {
   return {
     id: user.id,
     clerkId: user.clerk_id,
@@ -18,6 +14,17 @@ export function toProfile(user: UserWithSettings, organizations: UserOrganizatio
     lastName: user.last_name,
     username: user.username,
     imageUrl: user.image_url,
+  };
+}
+
+/**
+ * A users row and their active organizations as the contract's Profile. Settings other than `theme`
+ * come from `preferences`; the response schema serialises only the settings the contract declares,
+ * so nothing else leaks.
+ */
+export function toProfile(user: UserWithSettings, organizations: UserOrganization[]): Profile {
+  return {
+    ...toUserIdentity(user),
     phoneNumber: user.phone_number,
     role: user.role,
     settings: { ...user.settings.preferences, theme: user.settings.theme },

@@ -1,4 +1,5 @@
 import type { PoolStats } from '@usersync/core/db';
+import type { DecidedDeliveryStatus } from '@usersync/core/http-contract';
 import { latestFinishedRunPerKind } from '@usersync/core/reconcile-runs';
 import { lastWebhookAt } from '@usersync/core/webhook-events';
 import fp from 'fastify-plugin';
@@ -18,15 +19,8 @@ export interface SyncMetrics {
   reconcileRun(kind: string, status: string): void;
 }
 
-/** applyClerkEvent's statuses, plus `rejected` (signature or headers) and `failed` (our 5xx). */
-export type DeliveryOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'stale'
-  | 'ignored'
-  | 'invalid'
-  | 'failed'
-  | 'rejected';
+/** The write path's decisions, `failed` (our 5xx), and `rejected` (signature or headers). */
+export type DeliveryOutcome = DecidedDeliveryStatus | 'failed' | 'rejected';
 
 /** The fallback sync read Clerk: what came of it. */
 export type FallbackSyncOutcome =
@@ -58,12 +52,14 @@ export default fp<MetricsPluginOptions>(
     collectDefaultMetrics({ register: registry });
     const { db } = fastify;
 
-    const deliveries = new Counter({
-      name: 'usersync_webhook_deliveries_total',
-      help: 'Clerk webhook deliveries answered, by event type and outcome',
-      labelNames: ['type', 'outcome'] as const,
-      registers: [registry],
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Counter<L>({ name, help, labelNames, registers: [registry] });
+
+    const deliveries = counter(
+      'usersync_webhook_deliveries_total',
+      'Clerk webhook deliveries answered, by event type and outcome',
+      ['type', 'outcome'],
+    );
     const processing = new Histogram({
       name: 'usersync_webhook_processing_seconds',
       help: 'Time from receiving a verified delivery to answering it',
@@ -76,24 +72,21 @@ export default fp<MetricsPluginOptions>(
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 7200, 21_600, 86_400],
       registers: [registry],
     });
-    const fallbackSyncs = new Counter({
-      name: 'usersync_fallback_syncs_total',
-      help: "Fallback syncs that read a user from Clerk's Backend API (a signed-in user without a row), by outcome",
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    });
-    const clerkRequests = new Counter({
-      name: 'usersync_clerk_api_requests_total',
-      help: "Clerk Backend API requests by operation and HTTP status ('network' when there was no answer)",
-      labelNames: ['operation', 'status'] as const,
-      registers: [registry],
-    });
-    const reconcileRuns = new Counter({
-      name: 'usersync_reconcile_runs_total',
-      help: 'Scheduled reconcile runs this process ran, by kind and final status',
-      labelNames: ['kind', 'status'] as const,
-      registers: [registry],
-    });
+    const fallbackSyncs = counter(
+      'usersync_fallback_syncs_total',
+      "Fallback syncs that read a user from Clerk's Backend API (a signed-in user without a row), by outcome",
+      ['outcome'],
+    );
+    const clerkRequests = counter(
+      'usersync_clerk_api_requests_total',
+      "Clerk Backend API requests by operation and HTTP status ('network' when there was no answer)",
+      ['operation', 'status'],
+    );
+    const reconcileRuns = counter(
+      'usersync_reconcile_runs_total',
+      'Scheduled reconcile runs this process ran, by kind and final status',
+      ['kind', 'status'],
+    );
 
     const poolStats = options.poolStats;
     if (poolStats && poolStats() !== null) {

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { mentionsListedEmail, promoteListedAdmin } from '@usersync/core/admin';
+import { svixVerifier } from '@usersync/core/clerk';
 import { isDatabaseUnavailableError } from '@usersync/core/db';
 import { SvixHeadersSchema, WebhookAckSchema } from '@usersync/core/http-contract';
 import { applyClerkEvent } from '@usersync/core/sync';
 import type { AppConfig } from '../config.ts';
 import { ApiError, errorResponses, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
-import { svixVerifier } from '../lib/svix-signature.ts';
 
 export interface ClerkWebhookOptions {
   signingSecret: string | null;

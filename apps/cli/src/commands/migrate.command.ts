@@ -4,6 +4,7 @@ import {
   migrateDown,
   migrateToLatest,
   migrationStatus,
+  sqlFunctionStatus,
 } from '@usersync/core/migrations';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
@@ -20,11 +21,14 @@ export interface MigrateOptions {
 export async function migrateCommand(ctx: CommandContext, options: MigrateOptions): Promise<ExitCode> {
   const { db, description } = await ctx.database();
   if (options.status) {
-    const status = await migrationStatus(db);
+    const migrations = await migrationStatus(db);
+    const sqlFunctions = await sqlFunctionStatus(db);
     if (options.json) {
-      ctx.io.out(JSON.stringify({ database: description, migrations: status }, null, 2));
+      ctx.io.out(JSON.stringify({ database: description, migrations, sqlFunctions }, null, 2));
       return EXIT.ok;
     }
+    // The table migrations, then the SQL function files installed after them (docs/decisions/140).
+    const status = [...migrations, ...sqlFunctions];
     ctx.io.out(`Migrations on ${description}:`);
     for (const m of status) {
       ctx.io.out(

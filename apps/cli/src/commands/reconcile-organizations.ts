@@ -12,6 +12,7 @@ import {
 import type { CommandContext } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
+import { printCounts, reportLine } from '../output/report-lines.ts';
 
 export const RECONCILE_KINDS = ['users', 'organizations', 'memberships'] as const;
 export type ReconcileKind = (typeof RECONCILE_KINDS)[number];
@@ -81,20 +82,12 @@ export function printOrganizationKindReport(ctx: CommandContext, report: Organiz
     ctx.io.out(`${title}: skipped (${report.skipped})`);
     return;
   }
-  const out = (label: string, value: number | string, note = '') =>
-    ctx.io.out(`  ${label.padEnd(20)}${String(value).padStart(8)}${note ? `  ${note}` : ''}`);
+  const out = reportLine(ctx);
   const did = report.mode === 'apply' && !report.refused;
   ctx.io.out(`${title}${did ? '' : ' (dry run: nothing written)'}`);
   out(`In Clerk`, report.clerkObjects);
   out(`In database`, report.databaseObjects, report.kind === 'organizations' ? 'active' : 'current');
-  out(did ? 'Created' : 'To create', report.counts.create);
-  out(did ? 'Updated' : 'To update', report.counts.update);
-  out('Unchanged', report.counts.unchanged);
-  if (report.counts.newerInDatabase)
-    out('Newer in database', report.counts.newerInDatabase, 'a webhook got there first: kept');
-  if (report.counts.deletedInDatabase)
-    out('Deleted here', report.counts.deletedInDatabase, 'deletion is final: kept deleted');
-  if (report.counts.invalid) out('Invalid in Clerk', report.counts.invalid, 'not stored; see below');
+  printCounts(out, report.counts, did);
   out(
     'Not in Clerk',
     report.missingFromClerk,

@@ -6,6 +6,7 @@ import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
+import { printCounts, reportLine } from '../output/report-lines.ts';
 
 export interface ReconcileCommandOptions {
   apply?: boolean;
@@ -132,8 +133,7 @@ export async function reconcileCommand(
 }
 
 export function printReport(ctx: CommandContext, r: ReconcileReport, options: ReconcileCommandOptions): void {
-  const out = (label: string, value: number | string, note = '') =>
-    ctx.io.out(`  ${label.padEnd(20)}${String(value).padStart(8)}${note ? `  ${note}` : ''}`);
+  const out = reportLine(ctx);
   const did = r.mode === 'apply' && !r.refused;
   ctx.io.out(
     `${did ? 'Reconciled' : 'Compared'} Clerk with ${r.database}${did ? '' : ' (dry run: nothing written)'}` +
@@ -141,15 +141,7 @@ export function printReport(ctx: CommandContext, r: ReconcileReport, options: Re
   );
   out(r.since ? 'Clerk users updated' : 'Clerk users', r.clerkUsers);
   if (!r.since) out('Database users', r.databaseUsers, 'active');
-  out(did ? 'Created' : 'To create', r.counts.create);
-  out(did ? 'Updated' : 'To update', r.counts.update);
-  out('Unchanged', r.counts.unchanged);
-  if (r.counts.newerInDatabase)
-    out('Newer in database', r.counts.newerInDatabase, 'a webhook got there first: kept');
-  if (r.counts.deletedInDatabase)
-    out('Deleted here', r.counts.deletedInDatabase, 'deletion is final: kept deleted');
-  if (r.counts.reactivate) out(did ? 'Reactivated' : 'To reactivate', r.counts.reactivate, 'back in Clerk');
-  if (r.counts.invalid) out('Invalid in Clerk', r.counts.invalid, 'not stored; see below');
+  printCounts(out, r.counts, did);
   if (!r.since)
     out(
       'Not in Clerk',

@@ -3,8 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
+  CLERK_EVENT_TYPES,
+  type ClerkEventType,
   clerkId,
-  ORGANIZATION_EVENT_TYPES,
   type OrganizationEventType,
   type SampleUserOptions,
   sampleClerkEvent,
@@ -12,11 +13,10 @@ import {
   sampleClerkOrganizationInvitation,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-  USER_EVENT_TYPES,
+  signSvixDelivery,
   type UserEventType,
 } from '@usersync/core/clerk';
 import { findUserByClerkId } from '@usersync/core/users';
-import { signSvixDelivery } from '@usersync/testing/svix';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 
@@ -73,12 +73,9 @@ function checkTarget(url: string, allowRemote: boolean | undefined): void {
   }
 }
 
-/** Every event type `webhook send` builds. */
-export const SENDABLE_EVENT_TYPES = [...USER_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES] as const;
-export type SendableEventType = UserEventType | OrganizationEventType;
-
-export function isSendableEventType(value: string): value is SendableEventType {
-  return (SENDABLE_EVENT_TYPES as readonly string[]).includes(value);
+/** `webhook send` builds every event type the write path applies. */
+function isSendableEventType(value: string): value is ClerkEventType {
+  return (CLERK_EVENT_TYPES as readonly string[]).includes(value);
 }
 
 /**
@@ -92,7 +89,7 @@ export async function webhookSendCommand(
 ): Promise<ExitCode> {
   if (!isSendableEventType(type)) {
     throw new CliError(
-      `unknown event type "${type}": use one of ${SENDABLE_EVENT_TYPES.join(', ')}`,
+      `unknown event type "${type}": use one of ${CLERK_EVENT_TYPES.join(', ')}`,
       EXIT.usage,
     );
   }
@@ -162,7 +159,7 @@ export async function webhookSendCommand(
 
 async function buildEvent(
   ctx: CommandContext,
-  type: SendableEventType,
+  type: ClerkEventType,
   options: WebhookSendOptions,
 ): Promise<{ event: Record<string, unknown>; sent: SampleUserOptions & { id: string } }> {
   if (options.file) {

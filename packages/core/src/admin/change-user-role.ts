@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { type AuditActor, recordAuditEntry } from '../audit-log/audit-log.repository.ts';
 import type { Db } from '../db/create-database.ts';
 import type { UserRow } from '../db/schema.ts';
+import { findUserForUpdate, lockActiveUsersWithRole, setUserRole } from '../users/user.repository.ts';
 import { ADMIN_ROLE } from './roles.ts';
 
 export class UserNotFoundError extends Error {
@@ -53,34 +53,15 @@ export async function changeUserRole(db: Db, input: ChangeUserRoleInput): Promis
   if (!input.roles.includes(input.role)) throw new UnknownRoleError(input.role, input.roles);
   return db.transaction().execute(async (trx) => {
     const demoting = input.role !== ADMIN_ROLE;
-    const activeAdmins = demoting
-      ? (
-          await sql<{ clerk_id: string }>`
-            SELECT clerk_id FROM users WHERE role = ${ADMIN_ROLE} AND is_active AND deleted_at IS NULL
-            ORDER BY id FOR UPDATE
-          `.execute(trx)
-        ).rows.map((row) => row.clerk_id)
-      : [];
-    const current = await trx
-      .selectFrom('users')
-      .selectAll()
-      .where('clerk_id', '=', input.clerkId)
-      .forUpdate()
-      .executeTakeFirst();
+    const activeAdmins = demoting ? await lockActiveUsersWithRole(trx, ADMIN_ROLE) : [];
+    const current = await findUserForUpdate(trx, input.clerkId);
     if (!current) throw new UserNotFoundError(input.clerkId);
     const previousRole = current.role;
     if (demoting && activeAdmins.includes(current.clerk_id) && activeAdmins.length <= 1) {
       throw new LastAdminError();
     }
     const changed = previousRole !== input.role;
-    const user = changed
-      ? await trx
-          .updateTable('users')
-          .set({ role: input.role })
-          .where('id', '=', current.id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-      : current;
+    const user = changed ? await setUserRole(trx, current.id, input.role) : current;
     if (changed) {
       await recordAuditEntry(trx, {
         actor: input.actor,

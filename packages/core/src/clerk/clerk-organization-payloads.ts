@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORGANIZATION_EVENT_TYPES, type OrganizationEventType } from '../http-contract/lists.ts';
 import { clerkIdSchema as clerkId, msTimestampSchema as msTimestamp } from './clerk-payloads.ts';
 
 // Clerk's organization, membership and organization-invitation objects (webhook `data` and Backend API).
@@ -51,18 +52,7 @@ export const clerkOrganizationInvitationSchema = z.looseObject({
 });
 export type ClerkOrganizationInvitation = z.output<typeof clerkOrganizationInvitationSchema>;
 
-export const ORGANIZATION_EVENT_TYPES = [
-  'organization.created',
-  'organization.updated',
-  'organization.deleted',
-  'organizationMembership.created',
-  'organizationMembership.updated',
-  'organizationMembership.deleted',
-  'organizationInvitation.created',
-  'organizationInvitation.accepted',
-  'organizationInvitation.revoked',
-] as const;
-export type OrganizationEventType = (typeof ORGANIZATION_EVENT_TYPES)[number];
+export { ORGANIZATION_EVENT_TYPES, type OrganizationEventType };
 
 export function isOrganizationEventType(type: string): type is OrganizationEventType {
   return (ORGANIZATION_EVENT_TYPES as readonly string[]).includes(type);

@@ -79,8 +79,12 @@ export const clerkWebhookEnvelopeSchema = z.object({
 });
 export type ClerkWebhookEnvelope = z.output<typeof clerkWebhookEnvelopeSchema>;
 
-export const USER_EVENT_TYPES = ['user.created', 'user.updated', 'user.deleted'] as const;
-export type UserEventType = (typeof USER_EVENT_TYPES)[number];
+export {
+  CLERK_EVENT_TYPES,
+  type ClerkEventType,
+  USER_EVENT_TYPES,
+  type UserEventType,
+} from '../http-contract/lists.ts';
 
 /** "data.first_name: expected string, received number" — one line per problem, for logs and the event log. */
 export function describeZodError(error: z.ZodError, prefix = ''): string {

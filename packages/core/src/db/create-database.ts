@@ -1,15 +1,18 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { DatabaseConfig } from '@usersync/config';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { findRepoRoot } from '../repo-root/index.ts';
 import { registerStatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
-export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string };
+// Which database and where are configuration (DATABASE_URL, DATA_DIR): packages/config/src/database.ts.
+export {
+  type DatabaseConfig,
+  databaseConfigFromEnv,
+  resolveDataDir,
+  resolveRepoPath,
+} from '@usersync/config';
 
 export type Db = Kysely<Database>;
 
@@ -29,21 +32,6 @@ export interface PoolStats {
   idle: number;
   /** Queries queued for a connection because every connection is checked out. */
   waiting: number;
-}
-
-/**
- * A path from the configuration: absolute as is; relative to the repository root (found by walking up
- * to pnpm-workspace.yaml), so the API (run from apps/api), the CLI and `npm run dev` all mean the same
- * place whichever folder they run in.
- */
-export function resolveRepoPath(path: string, from = process.cwd()): string {
-  if (isAbsolute(path)) return path;
-  return resolve(findRepoRoot(from) ?? resolve(from), path);
-}
-
-/** Where the embedded database lives: `DATA_DIR`, else `.data/pglite` at the repository root. */
-export function resolveDataDir(dataDirEnv: string | undefined, from = process.cwd()): string {
-  return resolveRepoPath(dataDirEnv || join('.data', 'pglite'), from);
 }
 
 export class EmbeddedDatabaseInUseError extends Error {
@@ -95,11 +83,6 @@ function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** `DATABASE_URL` set: that Postgres. Unset: the embedded PGlite database under `dataDir`. */
-export function databaseConfigFromEnv(databaseUrl: string | undefined, dataDir: string): DatabaseConfig {
-  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir };
 }
 
 export function describeDatabaseUrl(url: string): string {

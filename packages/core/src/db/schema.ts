@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeliveryStatus } from '../http-contract/lists.ts';
 import type { ThemeName } from '../http-contract/themes.ts';
 
 // Kysely table types. Nullable columns are `T | null`, database-generated ones `Generated<T>`.
@@ -11,16 +12,8 @@ type Json = Record<string, unknown>;
 type JsonColumn = ColumnType<Json, string, string>;
 type GeneratedJsonColumn = ColumnType<Json, string | undefined, string>;
 
-export const WEBHOOK_EVENT_STATUSES = [
-  'received',
-  'applied',
-  'duplicate',
-  'stale',
-  'ignored',
-  'invalid',
-  'failed',
-] as const;
-export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
+/** webhook_events.status: the delivery statuses of packages/core/src/http-contract/lists.ts. */
+export type WebhookEventStatus = DeliveryStatus;
 
 export interface UsersTable {
   id: Generated<string>;

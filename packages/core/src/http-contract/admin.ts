@@ -1,125 +1,199 @@
-// The JSON of /api/v1/admin/*. Types only and no imports, so the browser build can use it.
+import { type Static, type TSchema, Type } from 'typebox';
+import { DECIDED_DELIVERY_STATUSES, DELIVERY_STATUSES, USER_STATUSES } from './lists.ts';
+import { THEMES } from './themes.ts';
+import { nullable, UserIdentityProperties } from './user-fields.ts';
 
-export type DeliveryStatus =
-  | 'received'
-  | 'applied'
-  | 'duplicate'
-  | 'stale'
-  | 'ignored'
-  | 'invalid'
-  | 'failed';
-export type AdminUserStatus = 'active' | 'inactive' | 'deleted';
+// /api/v1/admin/*, written once as JSON Schema (TypeBox): the API validates requests and serialises
+// responses with these schemas (a field not declared here never leaves the server) and derives its
+// handler types from them; the console imports the derived types only (docs/decisions/063).
+
+const dateTime = Type.String({ format: 'date-time' });
+const count = Type.Integer({ minimum: 0 });
+/** A JSON object passed through as stored (metadata, a memberships row, a reconcile run). */
+const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown());
+
+export const DeliveryStatusSchema = Type.Enum(DELIVERY_STATUSES);
+export const UserStatusSchema = Type.Enum(USER_STATUSES);
+export type AdminUserStatus = Static<typeof UserStatusSchema>;
 
 /** Every list: newest first; pass `nextCursor` as `?cursor=` for the next page (null: last page). */
+export const PagedSchema = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: nullable(Type.String()) });
 export interface Paged<T> {
   items: T[];
   nextCursor: string | null;
 }
 
+/** The Clerk session token every admin route requires (checked before the route runs). */
+export const AdminHeadersSchema = Type.Object({ authorization: Type.String() });
+
+/** Query strings arrive as text (no type coercion in this API): numbers are checked by pattern. */
+const pageQuery = {
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$' })),
+};
+const filterText = Type.Optional(Type.String({ minLength: 1, maxLength: 200 }));
+
 /** One recorded webhook delivery (source `clerk`) or replay of one (source `replay`), without its payload. */
-export interface DeliverySummary {
-  svixId: string;
-  source: string;
-  type: string | null;
-  clerkUserId: string | null;
-  status: DeliveryStatus;
-  error: string | null;
-  attempts: number;
-  receivedAt: string;
-  processedAt: string | null;
-}
+export const DeliverySummarySchema = Type.Object({
+  svixId: Type.String(),
+  source: Type.String(),
+  type: nullable(Type.String()),
+  clerkUserId: nullable(Type.String()),
+  status: DeliveryStatusSchema,
+  error: nullable(Type.String()),
+  attempts: Type.Integer(),
+  receivedAt: dateTime,
+  processedAt: nullable(dateTime),
+});
+export type DeliverySummary = Static<typeof DeliverySummarySchema>;
 
-export interface DeliveryDetail extends DeliverySummary {
+export const DeliveryDetailSchema = Type.Object({
+  ...DeliverySummarySchema.properties,
   /** The delivered event as stored; null when it was not stored (failed on our side, or unusable). */
-  payload: unknown;
+  payload: Type.Unknown(),
   /** Replays of this delivery, newest first. */
-  replays: DeliverySummary[];
-}
+  replays: Type.Array(DeliverySummarySchema),
+});
+export type DeliveryDetail = Static<typeof DeliveryDetailSchema>;
 
-export interface ReplayResponse {
-  replayOf: string;
+/** `GET /api/v1/admin/webhook-events` filters. */
+export const DeliveryListQuerySchema = Type.Object(
+  {
+    ...pageQuery,
+    status: Type.Optional(DeliveryStatusSchema),
+    type: filterText,
+    clerkUserId: filterText,
+    q: filterText,
+  },
+  { additionalProperties: false },
+);
+export type DeliveryListQuery = Static<typeof DeliveryListQuerySchema>;
+
+export const SvixIdParamsSchema = Type.Object({ svixId: Type.String({ minLength: 1, maxLength: 255 }) });
+
+export const ReplayResponseSchema = Type.Object({
+  replayOf: Type.String(),
   /** The replay's own record. */
-  svixId: string;
-  status: 'applied' | 'duplicate' | 'stale' | 'ignored' | 'invalid';
-  reason: string | null;
-  originalStatus: DeliveryStatus;
-}
+  svixId: Type.String(),
+  status: Type.Enum(DECIDED_DELIVERY_STATUSES),
+  reason: nullable(Type.String()),
+  originalStatus: DeliveryStatusSchema,
+});
+export type ReplayResponse = Static<typeof ReplayResponseSchema>;
 
-export interface AdminOverview {
-  generatedAt: string;
-  users: Record<AdminUserStatus, number>;
+const deliveryCountSchema = Type.Object({
+  status: DeliveryStatusSchema,
+  type: nullable(Type.String()),
+  count,
+});
+
+export const AdminOverviewSchema = Type.Object({
+  generatedAt: dateTime,
+  users: Type.Object({ active: count, inactive: count, deleted: count }),
   /** null: this installation has no organizations table. */
-  organizations: number | null;
-  deliveries: {
+  organizations: nullable(Type.Integer()),
+  deliveries: Type.Object({
     /** Deliveries from Clerk in the last 24 h. */
-    last24h: {
-      byStatusAndType: Array<{ status: DeliveryStatus; type: string | null; count: number }>;
-      perHour: Array<{ hour: string; status: DeliveryStatus; count: number }>;
-    };
-    lastDeliveryAt: string | null;
+    last24h: Type.Object({
+      byStatusAndType: Type.Array(deliveryCountSchema),
+      perHour: Type.Array(Type.Object({ hour: dateTime, status: DeliveryStatusSchema, count })),
+    }),
+    lastDeliveryAt: nullable(dateTime),
     /** Failed or invalid deliveries that no redelivery or replay has applied since. */
-    unrecovered: { count: number; oldestAt: string | null; latest: DeliverySummary[] };
+    unrecovered: Type.Object({
+      count,
+      oldestAt: nullable(dateTime),
+      latest: Type.Array(DeliverySummarySchema),
+    }),
     /** Clerk event `timestamp` to processed, over the last hour; `thresholdMs`: above it needs attention. */
-    lag: { p50Ms: number | null; p95Ms: number | null; samples: number; thresholdMs: number };
-  };
+    lag: Type.Object({
+      p50Ms: nullable(Type.Integer()),
+      p95Ms: nullable(Type.Integer()),
+      samples: count,
+      thresholdMs: count,
+    }),
+  }),
   /** The newest row of reconcile_runs as stored, or null (none, or no such table). */
-  lastReconcileRun: Record<string, unknown> | null;
-}
+  lastReconcileRun: nullable(JsonObjectSchema),
+});
+export type AdminOverview = Static<typeof AdminOverviewSchema>;
 
-export interface AdminUserSummary {
-  id: string;
-  clerkId: string;
-  email: string | null;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  username: string | null;
-  imageUrl: string | null;
-  role: string;
-  status: AdminUserStatus;
-  lastSignInAt: string | null;
-  createdAt: string;
-}
+export const AdminUserSummarySchema = Type.Object({
+  ...UserIdentityProperties,
+  role: Type.String(),
+  status: UserStatusSchema,
+  lastSignInAt: nullable(dateTime),
+  createdAt: dateTime,
+});
+export type AdminUserSummary = Static<typeof AdminUserSummarySchema>;
 
-export interface AdminUser extends AdminUserSummary {
-  phoneNumber: string | null;
-  publicMetadata: Record<string, unknown>;
-  appMetadata: Record<string, unknown>;
-  clerkUpdatedAt: string | null;
-  deletedAt: string | null;
-}
+export const AdminUserSchema = Type.Object({
+  ...AdminUserSummarySchema.properties,
+  phoneNumber: nullable(Type.String()),
+  publicMetadata: JsonObjectSchema,
+  appMetadata: JsonObjectSchema,
+  clerkUpdatedAt: nullable(dateTime),
+  deletedAt: nullable(dateTime),
+});
+export type AdminUser = Static<typeof AdminUserSchema>;
 
-export interface AdminUserDetail {
-  user: AdminUser;
-  settings: { theme: 'light' | 'dark' | 'system'; preferences: Record<string, unknown> };
+/** `GET /api/v1/admin/users` filters. */
+export const UserListQuerySchema = Type.Object(
+  { ...pageQuery, q: filterText, status: Type.Optional(UserStatusSchema), role: filterText },
+  { additionalProperties: false },
+);
+export type UserListQuery = Static<typeof UserListQuerySchema>;
+
+export const ClerkIdParamsSchema = Type.Object({ clerkId: Type.String({ minLength: 1, maxLength: 255 }) });
+
+export const AdminUserDetailSchema = Type.Object({
+  user: AdminUserSchema,
+  settings: Type.Object({ theme: Type.Enum(THEMES), preferences: JsonObjectSchema }),
   /** null: this installation has no organization memberships table. */
-  memberships: Array<Record<string, unknown>> | null;
+  memberships: nullable(Type.Array(JsonObjectSchema)),
   /** The user's latest deliveries (up to 20). */
-  deliveries: DeliverySummary[];
+  deliveries: Type.Array(DeliverySummarySchema),
   /** The configured roles (ROLES). */
-  roles: string[];
-}
+  roles: Type.Array(Type.String()),
+});
+export type AdminUserDetail = Static<typeof AdminUserDetailSchema>;
 
-export interface RoleChangeResponse {
-  user: AdminUser;
-  previousRole: string;
-  changed: boolean;
-}
+/** `PATCH /api/v1/admin/users/:clerkId` body: one of the configured roles (ROLES), nothing else. */
+export const RoleChangeBodySchema = (roles: readonly string[]) =>
+  Type.Object({ role: Type.String({ enum: [...roles] }) }, { additionalProperties: false });
+export type RoleChangeBody = Static<ReturnType<typeof RoleChangeBodySchema>>;
 
-export interface ResyncResponse {
+export const RoleChangeResponseSchema = Type.Object({
+  user: AdminUserSchema,
+  previousRole: Type.String(),
+  changed: Type.Boolean(),
+});
+export type RoleChangeResponse = Static<typeof RoleChangeResponseSchema>;
+
+export const ResyncResponseSchema = Type.Object({
   /** What applying Clerk's current copy did (the fallback rule). */
-  outcome: 'created' | 'updated' | 'reactivated' | 'unchanged' | 'stale' | 'deleted';
-  user: AdminUser | null;
-}
+  outcome: Type.Enum(['created', 'updated', 'reactivated', 'unchanged', 'stale', 'deleted']),
+  user: nullable(AdminUserSchema),
+});
+export type ResyncResponse = Static<typeof ResyncResponseSchema>;
 
-export interface AuditEntry {
-  id: string;
-  actor: string;
-  actorEmail: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  createdAt: string;
-}
+export const AuditEntrySchema = Type.Object({
+  id: Type.String(),
+  actor: Type.String(),
+  actorEmail: nullable(Type.String()),
+  action: Type.String(),
+  targetType: Type.String(),
+  targetId: Type.String(),
+  before: nullable(JsonObjectSchema),
+  after: nullable(JsonObjectSchema),
+  createdAt: dateTime,
+});
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+
+/** `GET /api/v1/admin/audit-log` filters. */
+export const AuditLogQuerySchema = Type.Object(
+  { ...pageQuery, targetId: filterText },
+  { additionalProperties: false },
+);
+export type AuditLogQuery = Static<typeof AuditLogQuerySchema>;

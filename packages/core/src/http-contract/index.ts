@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { SETTLED_DELIVERY_STATUSES } from './lists.ts';
 import { THEMES } from './themes.ts';
+import { nullable, UserIdentityProperties } from './user-fields.ts';
 
 // The HTTP contract, written once as JSON Schema (TypeBox). The API validates and serialises with these
 // schemas and derives its handler types from them; the SPA imports the derived types only (`import
@@ -29,7 +31,7 @@ export const ProfileUpdateSchema = Type.Partial(AppOwnedSettingsSchema, {
 });
 export type ProfileUpdate = Static<typeof ProfileUpdateSchema>;
 
-const nullableString = Type.Union([Type.String(), Type.Null()]);
+const nullableString = nullable(Type.String());
 
 /** One of the user's organizations, with their role in it. */
 export const ProfileOrganizationSchema = Type.Object({
@@ -45,15 +47,7 @@ export type ProfileOrganization = Static<typeof ProfileOrganizationSchema>;
 
 /** The profile object of `POST /api/v1/users/sync` and `GET`/`PATCH /api/v1/users/profile`. */
 export const ProfileSchema = Type.Object({
-  /** Our users.id (uuid). */
-  id: Type.String({ format: 'uuid' }),
-  clerkId: Type.String(),
-  email: nullableString,
-  emailVerified: Type.Boolean(),
-  firstName: nullableString,
-  lastName: nullableString,
-  username: nullableString,
-  imageUrl: nullableString,
+  ...UserIdentityProperties,
   phoneNumber: nullableString,
   role: Type.String(),
   settings: AppOwnedSettingsSchema,
@@ -112,7 +106,7 @@ export type HealthResponse = Static<typeof HealthResponseSchema>;
 
 /** `POST /api/webhooks/clerk` 200 body: how a delivery was taken (Svix only looks at the status code). */
 export const WebhookAckSchema = Type.Object({
-  status: Type.Enum(['applied', 'duplicate', 'stale', 'ignored']),
+  status: Type.Enum(SETTLED_DELIVERY_STATUSES),
 });
 export type WebhookAck = Static<typeof WebhookAckSchema>;
 
@@ -123,4 +117,5 @@ export const SvixHeadersSchema = Type.Object({
   'svix-signature': Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
 });
 
-export type * from './admin.ts';
+export * from './admin.ts';
+export * from './lists.ts';

@@ -1,5 +1,5 @@
-// Theme names, listed once. No imports: the SPA bundles this module (theme switch, pre-paint script),
-// the contract builds its schema from it, and the database schema types its column with it. The
+// Theme names, listed once. No imports but the value lists: the SPA bundles this module (theme switch,
+// pre-paint script), the contract builds its schema from it, and the database schema types its column with it. The
 // migration's CHECK constraint is frozen in time and does not import it.
 
 export const THEMES = ['light', 'dark', 'system'] as const;
@@ -11,3 +11,7 @@ export const THEME_STORAGE_KEY = 'usersync:theme';
 export function isThemeName(value: unknown): value is ThemeName {
   return (THEMES as readonly unknown[]).includes(value);
 }
+
+// The SPA's one browser-safe subpath of core (`@usersync/core/http-contract/themes`) also carries the
+// contract's value lists, so the console's filters and badges use the same lists as the API.
+export * from './lists.ts';

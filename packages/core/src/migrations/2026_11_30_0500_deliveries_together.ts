@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import { deliveriesFunction } from './2026_11_30_0200_organizations.ts';
 
 // A group of deliveries is applied together, not one subtransaction each (docs/decisions/130).
 // 2026_11_30_0100/0200 ran every delivery of a group commit in its own subtransaction, each with its own
@@ -233,7 +232,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: see up().
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql.raw(deliveriesFunction({ lockEverySubjectFirst: true })).execute(db);
+  await sql.raw(DELIVERIES_OF_0200).execute(db);
   await sql`DROP FUNCTION IF EXISTS usersync_apply_clerk_deliveries_together(jsonb, jsonb)`.execute(db);
   await sql`DROP FUNCTION IF EXISTS usersync_lock_delivery_subjects(jsonb)`.execute(db);
   await sql`
@@ -257,3 +256,102 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP FUNCTION IF EXISTS usersync_user_upsert_status(text)`.execute(db);
   await sql`DROP TYPE IF EXISTS usersync_delivery_outcome`.execute(db);
 }
+
+// usersync_apply_clerk_deliveries as 2026_11_30_0200 made it, restored by down() (written out here: a
+// migration imports no other migration).
+const DELIVERIES_OF_0200 = `
+    CREATE OR REPLACE FUNCTION usersync_apply_clerk_deliveries(p_deliveries jsonb, p_options jsonb)
+    RETURNS TABLE (ordinal integer, status text, reason text, user_id uuid) LANGUAGE plpgsql AS $$
+    DECLARE
+      d record;
+      k record;
+      result record;
+      -- Not the OUT columns themselves: "status" would be ambiguous with webhook_events.status.
+      v_status text;
+      v_reason text;
+      v_user_id uuid;
+      prior_status text;
+    BEGIN
+      FOR k IN
+        SELECT key FROM (
+          SELECT e.value->>'lock_key' AS key FROM jsonb_array_elements(p_deliveries) AS e(value)
+          UNION
+          SELECT x.key FROM jsonb_array_elements(p_deliveries) AS e(value),
+            jsonb_array_elements_text(CASE jsonb_typeof(e.value->'lock_keys')
+              WHEN 'array' THEN e.value->'lock_keys' ELSE '[]'::jsonb END) AS x(key)
+        ) keys
+        WHERE key IS NOT NULL
+        ORDER BY key COLLATE "C"
+      LOOP
+        PERFORM pg_advisory_xact_lock(hashtextextended(k.key, 0));
+      END LOOP;
+      FOR d IN
+        SELECT e.ord::integer AS ord, e.value->>'svix_id' AS svix_id,
+          coalesce(e.value->>'source', 'clerk') AS source, e.value->>'type' AS type,
+          e.value->>'clerk_user_id' AS clerk_user_id, e.value->'payload' AS payload,
+          e.value->>'lock_key' AS lock_key, e.value->>'kind' AS kind, e.value->'data' AS data,
+          e.value->>'status' AS decided_status, e.value->>'reason' AS decided_reason
+        FROM jsonb_array_elements(p_deliveries) WITH ORDINALITY AS e(value, ord)
+        ORDER BY e.value->>'lock_key' COLLATE "C" NULLS LAST, e.value->>'svix_id' COLLATE "C"
+      LOOP
+        v_user_id := NULL;
+        v_reason := NULL;
+        BEGIN
+          IF d.lock_key IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock(hashtextextended(d.lock_key, 0));
+          END IF;
+          -- Under the lock, a delivery of the same svix-id (same body, same lock key) has committed or
+          -- not started: one look decides. invalid and failed deliveries are applied again.
+          SELECT w.status INTO prior_status FROM webhook_events w WHERE w.svix_id = d.svix_id;
+          IF FOUND AND prior_status NOT IN ('invalid', 'failed') THEN
+            v_status := 'duplicate';
+            v_reason := 'delivery already processed';
+          ELSE
+            IF d.kind IS NULL THEN
+              v_status := d.decided_status;
+              v_reason := d.decided_reason;
+            ELSE
+              SELECT * INTO result FROM usersync_apply_clerk_event(d.kind, d.data, p_options);
+              v_status := result.status;
+              v_reason := result.reason;
+              v_user_id := result.user_id;
+            END IF;
+            -- Recorded with its outcome in one write.
+            INSERT INTO webhook_events AS w
+              (svix_id, source, type, clerk_user_id, payload, status, error, processed_at)
+            VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, d.payload, v_status, v_reason, now())
+            ON CONFLICT (svix_id) DO UPDATE SET
+              attempts = w.attempts + 1, type = excluded.type, clerk_user_id = excluded.clerk_user_id,
+              payload = excluded.payload, status = excluded.status, error = excluded.error,
+              processed_at = excluded.processed_at
+            WHERE w.status IN ('invalid', 'failed');
+            IF NOT FOUND THEN
+              -- A delivery without a lock key raced another of the same svix-id, which won: undo ours.
+              RAISE EXCEPTION USING ERRCODE = 'UU001', MESSAGE = 'delivery already processed';
+            END IF;
+          END IF;
+        EXCEPTION WHEN SQLSTATE 'UU001' THEN
+          v_status := 'duplicate';
+          v_reason := 'delivery already processed';
+          v_user_id := NULL;
+        WHEN OTHERS THEN
+          v_status := 'failed';
+          v_reason := SQLSTATE || ': ' || left(SQLERRM, 1990);
+          v_user_id := NULL;
+          BEGIN
+            INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
+            VALUES (d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', v_reason, now())
+            ON CONFLICT (svix_id) DO UPDATE SET
+              status = 'failed', error = excluded.error, processed_at = excluded.processed_at
+            WHERE w.status IN ('invalid', 'failed');
+          EXCEPTION WHEN OTHERS THEN
+            NULL; -- the delivery's own error is what the caller reports
+          END;
+        END;
+        ordinal := d.ord;
+        status := v_status;
+        reason := v_reason;
+        user_id := v_user_id;
+        RETURN NEXT;
+      END LOOP;
+    END $$`;

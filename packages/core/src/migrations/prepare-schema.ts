@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { migrateToLatest, migrationStatus } from './index.ts';
+import { migrateToLatest, migrationStatus, sqlFunctionStatus } from './index.ts';
 
 // The one migration runner the CLI (`usersync migrate`, `npm run db:migrate`) and the API (on start) share,
 // and the one wording of what it did.
 
-/** Pending migrations while the caller was told not to apply them (MIGRATE_ON_START=false). */
+/** Pending migrations (or SQL function files) while the caller was told not to apply them (MIGRATE_ON_START=false). */
 export class PendingMigrationsError extends Error {
   readonly pending: string[];
   constructor(pending: string[], database: string) {
@@ -15,9 +15,11 @@ export class PendingMigrationsError extends Error {
 }
 
 /**
- * Brings the schema to the latest version (`apply`), or checks that it is there (`apply: false`, throws
- * PendingMigrationsError). Kysely's migrator takes a lock, so replicas starting together are safe; a
- * failed migration throws MigrationFailedError and leaves nothing behind. Returns the names applied.
+ * Brings the schema to the latest version (`apply`): the table migrations, then the SQL function files
+ * (docs/decisions/140); or checks that it is there (`apply: false`, throws PendingMigrationsError naming
+ * pending migrations and function files). migrateToLatest holds the migration lock for the whole run, so
+ * replicas starting together are safe; a failed migration throws MigrationFailedError and leaves nothing
+ * behind. Returns the names applied.
  */
 export async function prepareSchema(
   // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
@@ -25,7 +27,8 @@ export async function prepareSchema(
   options: { apply: boolean; database: string },
 ): Promise<string[]> {
   if (options.apply) return migrateToLatest(db);
-  const pending = (await migrationStatus(db)).filter((m) => m.appliedAt === null).map((m) => m.name);
+  const status = [...(await migrationStatus(db)), ...(await sqlFunctionStatus(db))];
+  const pending = status.filter((m) => m.appliedAt === null).map((m) => m.name);
   if (pending.length > 0) throw new PendingMigrationsError(pending, options.database);
   return [];
 }

@@ -1,9 +1,12 @@
 import type { Db } from '../db/create-database.ts';
 import type { ClerkUserFields } from '../sync/map-clerk-user.ts';
-import { lockClerkUser, type WriteOutcome, writeClerkUsers } from '../sync/write-clerk-user.ts';
+import { type WriteOutcome, writeClerkUsers } from '../sync/write-clerk-user.ts';
+
+// Reconcile deactivates users through the users repository (their one owner).
+export { deactivateUser } from '../users/user.repository.ts';
 
 /**
- * Writes one page of Clerk users through the one upsert rule (usersync_write_clerk_user: ordering guard,
+ * Writes one page of Clerk users through the one upsert rule (sync/usersync_write_clerk_users.sql: ordering guard,
  * tombstones, invitations, app-owned fields untouched) in one statement and one transaction, so a
  * 100k-user backfill pays neither a round trip nor a commit per user.
  *
@@ -19,24 +22,6 @@ export async function applyClerkUsers(
   // Listed by Clerk just now, so a user deactivated as missing comes back (the rule decides).
   const outcomes = await writeClerkUsers(db, users, defaultRole, { presentInClerk: true });
   return new Map(users.map((fields, i) => [fields.clerk_id, outcomes[i]!]));
-}
-
-/**
- * Marks a user that Clerk no longer knows as inactive. Never deletes and never sets deleted_at:
- * only a `user.deleted` event is proof of deletion, and a later Clerk version reactivates the row.
- */
-export async function deactivateUser(db: Db, clerkId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await lockClerkUser(trx, clerkId);
-    const result = await trx
-      .updateTable('users')
-      .set({ is_active: false })
-      .where('clerk_id', '=', clerkId)
-      .where('deleted_at', 'is', null)
-      .where('is_active', '=', true)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
-  });
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventStatus } from '../db/schema.ts';
+import { recordDeliveryFailures } from '../webhook-events/webhook-event.repository.ts';
 import { CLERK_EVENT_HANDLERS } from './clerk-event-handlers.ts';
 import {
   APPLY_DELIVERIES,
@@ -58,7 +59,7 @@ export class DeliveryFailedError extends Error {
   }
 }
 
-/** One delivery as usersync_apply_clerk_deliveries takes it (see migration 2026_11_30_0100). */
+/** One delivery as usersync_apply_clerk_deliveries takes it (sync/usersync_apply_clerk_deliveries_together.sql). */
 interface DeliveryRecord {
   svix_id: string;
   source: string;
@@ -169,9 +170,9 @@ function resultOf(
 }
 
 /**
- * A delivery with nothing else in flight. A user upsert goes as the one-statement lone path
- * (lone-user-upsert.ts, ≈ half the group function's PostgreSQL time); when that statement cannot prove
- * its snapshot current, or raises, the group function applies the delivery (and isolates a failure).
+ * A delivery with nothing else in flight. A user upsert goes through the lone function
+ * (lone-user-upsert.ts: ≈ half the group function's PostgreSQL time); if that raises, the group function
+ * applies the delivery (and isolates and records the failure).
  */
 async function runAlone(
   db: Db,
@@ -180,13 +181,12 @@ async function runAlone(
   defaultRole: string,
 ): Promise<Array<ApplyResult | DeliveryFailedError>> {
   if (delivery.record.kind === 'user.upsert') {
-    let outcome: LoneOutcome | null;
+    let outcome: LoneOutcome | null = null;
     try {
       outcome = await applyLoneUserUpsert(db, delivery.record as LoneDelivery, defaultRole);
     } catch (error) {
       if (isDatabaseUnavailableError(error)) throw error;
       loneDeliveryCounts.failed += 1;
-      outcome = null;
     }
     if (outcome) return [resultOf(delivery, outcome)];
   }
@@ -273,24 +273,18 @@ function parseDelivery(body: string): ParsedDelivery {
   return { json, envelope: envelope.data, clerkUserId, problem: null };
 }
 
-const RECORD_FAILURE: PreparedStatement = {
-  name: 'usersync_record_delivery_failure',
-  text: `INSERT INTO webhook_events AS w (svix_id, source, type, clerk_user_id, status, error, processed_at)
-    SELECT d.svix_id, d.source, d.type, d.clerk_user_id, 'failed', $2::text, now()
-    FROM jsonb_to_recordset($1::jsonb) AS d(svix_id text, source text, type text, clerk_user_id text)
-    ON CONFLICT (svix_id) DO UPDATE SET status = 'failed', error = excluded.error, processed_at = excluded.processed_at
-    WHERE w.status IN ('invalid', 'failed')`,
-};
-
 async function recordFailures(
   db: Db,
   deliveries: readonly PreparedDelivery[],
   error: unknown,
 ): Promise<void> {
   const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
-  const unique = new Map(deliveries.map((d) => [d.record.svix_id, d.record]));
   try {
-    await runPrepared(db, RECORD_FAILURE, [JSON.stringify([...unique.values()]), message]);
+    await recordDeliveryFailures(
+      db,
+      deliveries.map((d) => d.record),
+      message,
+    );
   } catch {
     // The original error is what matters; it is rethrown by the caller.
   }

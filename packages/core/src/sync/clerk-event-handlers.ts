@@ -10,7 +10,7 @@ import { clerkUserLockKey, clerkUserRecord } from './write-clerk-user.ts';
 
 /**
  * What the database needs to apply one event: the SQL handler (`kind`, a WHEN of
- * usersync_apply_clerk_event), the advisory lock that orders writes of its subject, and the mapped
+ * sync/usersync_apply_clerk_event.sql), the advisory lock that orders writes of its subject, and the mapped
  * data the handler reads (plain JSON; Dates become ISO strings).
  */
 export interface PreparedClerkEvent {
@@ -55,7 +55,7 @@ function prepareUserDelete(envelope: ClerkWebhookEnvelope): PreparedClerkEvent |
 
 /**
  * The write path's dispatch table, TypeScript half: Clerk event type -> how to validate and map it.
- * The SQL half is usersync_apply_clerk_event. A type missing here is recorded `ignored`.
+ * The SQL half is sync/usersync_apply_clerk_event.sql. A type missing here is recorded `ignored`.
  * Adding an event kind: docs/decisions/070.
  */
 export const CLERK_EVENT_HANDLERS: Readonly<Record<string, PrepareClerkEvent>> = {

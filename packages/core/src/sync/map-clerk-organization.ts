@@ -9,8 +9,8 @@ import { describeZodError } from '../clerk/clerk-payloads.ts';
 import { InvalidClerkPayloadError } from './errors.ts';
 import { storableJsonProblem } from './storable-json.ts';
 
-// Clerk organization objects mapped to the flat JSON the SQL rules take (migration
-// 2026_11_30_0200_organizations): column names, ISO timestamps. Throws InvalidClerkPayloadError for
+// Clerk organization objects mapped to the flat JSON the SQL rules take (sync/usersync_write_organization*.sql):
+// column names, ISO timestamps. Throws InvalidClerkPayloadError for
 // what cannot be stored; never truncates.
 
 /** The Clerk-owned columns of an `organizations` row. */

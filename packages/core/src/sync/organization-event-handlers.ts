@@ -11,12 +11,12 @@ import {
 import { clerkUserLockKey } from './write-clerk-user.ts';
 
 // The organization rows of the write path's dispatch table (docs/decisions/070, 080): each Clerk event
-// type is validated and mapped here, and applied by its SQL handler (migration
-// 2026_11_30_0200_organizations) in the one statement of its delivery.
+// type is validated and mapped here, and applied by its SQL handler
+// (sync/usersync_apply_clerk_organization_*.sql) in the one statement of its delivery.
 
 type Prepared = { kind: string; lockKey: string; lockKeys?: string[]; data: object } | { invalid: string };
 
-// The keys the SQL rules lock (usersync_lock_clerk_id): 'usersync:' || kind || ':' || clerk id.
+// The keys the SQL rules lock (sync/usersync_lock_clerk_id.sql): 'usersync:' || kind || ':' || clerk id.
 export const organizationLockKey = (id: string) => `usersync:organization:${id}`;
 const membershipLockKey = (id: string) => `usersync:organization_membership:${id}`;
 const invitationLockKey = (id: string) => `usersync:organization_invitation:${id}`;

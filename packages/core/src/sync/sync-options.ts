@@ -1,13 +1,7 @@
-export type UserDeleteMode = 'soft' | 'hard';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '@usersync/config';
 
-export interface SyncOptions {
-  /** soft (default): keep the row inactive with deleted_at. hard: remove the row and its settings. */
-  deleteMode?: UserDeleteMode;
-  /** Role for a new user who claims no invitation. */
-  defaultRole?: string;
-}
-
-export const DEFAULT_SYNC_OPTIONS: Required<SyncOptions> = { deleteMode: 'soft', defaultRole: 'member' };
+// The options and their defaults are configuration: packages/config/src/sync-options.ts.
+export { DEFAULT_SYNC_OPTIONS, type SyncOptions, type UserDeleteMode } from '@usersync/config';
 
 export function withDefaults(options: SyncOptions | undefined): Required<SyncOptions> {
   return {

@@ -1,30 +1,38 @@
 import type { Db } from '../db/create-database.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
+import {
+  writeOrganizationFunction,
+  writeOrganizationMembershipFunction,
+  writeOrganizationMembershipsFunction,
+  writeOrganizationsFunction,
+} from '../sql-functions.ts';
 import type { OrganizationFields, OrganizationMembershipFields } from './map-clerk-organization.ts';
 
 // Organizations and memberships read from Clerk's Backend API (the fallback sync, reconcile) go through
-// the same SQL rules as webhooks (migration 2026_11_30_0200_organizations), one statement per call; a
-// reconcile page is one statement too (migration 2026_11_30_0600: the page's locks first, in one order).
+// the same SQL rules as webhooks (sync/usersync_write_organization.sql,
+// sync/usersync_write_organization_membership.sql), one statement per call; a reconcile page is one
+// statement too (sync/usersync_write_organizations.sql, …_memberships.sql: the page's locks first, in one
+// order).
 
 export type OrganizationWriteOutcome = 'created' | 'updated' | 'unchanged' | 'stale' | 'deleted';
 export type MembershipWriteOutcome = OrganizationWriteOutcome | 'organization-deleted' | 'user-deleted';
 
 const WRITE_ORGANIZATION: PreparedStatement = {
   name: 'usersync_write_organization',
-  text: 'SELECT usersync_write_organization($1::jsonb) AS outcome',
+  text: `SELECT ${writeOrganizationFunction.name}($1::jsonb) AS outcome`,
 };
 const WRITE_MEMBERSHIP: PreparedStatement = {
   name: 'usersync_write_organization_membership',
-  text: 'SELECT usersync_write_organization_membership($1::jsonb, $1::jsonb -> $2::text) AS outcome',
+  text: `SELECT ${writeOrganizationMembershipFunction.name}($1::jsonb, $1::jsonb -> $2::text) AS outcome`,
 };
 
 const WRITE_ORGANIZATIONS: PreparedStatement = {
   name: 'usersync_write_organizations',
-  text: 'SELECT ordinal, outcome FROM usersync_write_organizations($1::jsonb)',
+  text: `SELECT ordinal, outcome FROM ${writeOrganizationsFunction.name}($1::jsonb)`,
 };
 const WRITE_MEMBERSHIPS: PreparedStatement = {
   name: 'usersync_write_organization_memberships',
-  text: 'SELECT ordinal, outcome FROM usersync_write_organization_memberships($1::jsonb)',
+  text: `SELECT ordinal, outcome FROM ${writeOrganizationMembershipsFunction.name}($1::jsonb)`,
 };
 
 /** The organization rule: newer updated_at wins, deleted ones stay deleted. */

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/create-database.ts';
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { Database, UserRow } from '../db/schema.ts';
+import { writeClerkUsersFunction } from '../sql-functions.ts';
 import type { ClerkUserFields } from './map-clerk-user.ts';
 
 export type WriteOutcome = 'created' | 'updated' | 'reactivated' | 'unchanged' | 'stale' | 'deleted';
@@ -19,7 +20,10 @@ export async function lockClerkUser(trx: Transaction<Database>, clerkId: string)
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${clerkUserLockKey(clerkId)}, 0))`.execute(trx);
 }
 
-/** ClerkUserFields as the SQL rule takes them (the usersync_clerk_user type): plus the invitation key. */
+/**
+ * ClerkUserFields as the SQL rule takes them (the usersync_clerk_user type, defined by migration
+ * 2026_11_30_0100_write_rules_in_sql): plus the invitation key.
+ */
 export function clerkUserRecord(fields: ClerkUserFields) {
   return {
     ...fields,
@@ -33,15 +37,15 @@ export function clerkUserRecord(fields: ClerkUserFields) {
   };
 }
 
-// The rule itself is SQL (usersync_write_clerk_user, migration 2026_11_30_0100): the ordering guard on
-// clerk_updated_at, tombstones, reactivation (presentInClerk), invitation claim, app-owned fields kept.
+// The rule itself is SQL (sync/usersync_write_clerk_users.sql): the ordering guard on clerk_updated_at,
+// tombstones, reactivation (presentInClerk), invitation claim, app-owned fields kept.
 const WRITE_USERS_RETURNING_ROWS: PreparedStatement = {
   name: 'usersync_write_clerk_users_rows',
-  text: 'SELECT w.ordinal, w.outcome, (w.written).* FROM usersync_write_clerk_users($1::jsonb, $2::text, $3::boolean) w',
+  text: `SELECT w.ordinal, w.outcome, (w.written).* FROM ${writeClerkUsersFunction.name}($1::jsonb, $2::text, $3::boolean) w`,
 };
 const WRITE_USERS: PreparedStatement = {
   name: 'usersync_write_clerk_users',
-  text: 'SELECT w.ordinal, w.outcome FROM usersync_write_clerk_users($1::jsonb, $2::text, $3::boolean) w',
+  text: `SELECT w.ordinal, w.outcome FROM ${writeClerkUsersFunction.name}($1::jsonb, $2::text, $3::boolean) w`,
 };
 
 export interface WriteOptions {

@@ -8,7 +8,7 @@ import { describeEachDatabase } from '../testing/describe-each-database.ts';
 import type { ClerkUserFields } from './map-clerk-user.ts';
 import { type WriteOutcome, writeClerkUser, writeClerkUsers } from './write-clerk-user.ts';
 
-// usersync_write_clerk_users applies a page set-based (migration 0600). Its contract: each user's outcome
+// usersync_write_clerk_users applies a page set-based (sync/usersync_write_clerk_users.sql). Its contract: each user's outcome
 // and the final state are those of applying the page's users one by one, in (clerk_id, position) order,
 // through the single-user rule (usersync_write_clerk_user, the webhook path). Pages here mix every
 // outcome: new users (some sharing an invited address), newer, equal and older versions, deactivated,

@@ -25,12 +25,16 @@ export const TEST_DATABASE_KINDS = testDatabaseKinds();
 
 /**
  * A fresh, migrated database for one test file: a new database in the run's throwaway Postgres, or
- * an in-memory PGlite. Nothing is shared between files, so files run in parallel.
+ * an in-memory PGlite. Nothing is shared between files, so files run in parallel. `migrate: false`:
+ * an empty one (a test of the migration runner itself).
  */
-export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: TestDatabaseKind,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const handle = createDatabase({ kind: 'pglite' });
-    await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db);
     return {
       kind,
       db: handle.db,
@@ -56,7 +60,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = createDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
-  await migrateToLatest(handle.db);
+  if (migrate) await migrateToLatest(handle.db);
   const others: Kysely<Database>[] = [];
   return {
     kind,

@@ -4,6 +4,11 @@ import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset
 import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { UserRow, UserSettingsRow } from '../db/schema.ts';
 import type { ProfileUpdate } from '../http-contract/index.ts';
+import type { UserStatus } from '../http-contract/lists.ts';
+import { lockClerkUser } from '../sync/write-clerk-user.ts';
+
+// The users table's one owner (docs/architecture.md, Tables): every write to it is here or in its SQL
+// rules (sync/usersync_write_clerk_users.sql, sync/usersync_delete_clerk_user.sql, and the triggers).
 
 export type UserWithSettings = UserRow & { settings: Pick<UserSettingsRow, 'theme' | 'preferences'> };
 
@@ -80,6 +85,77 @@ export async function updateAppOwnedFields(
   });
 }
 
+/** Sets one user's app role; returns the row as stored. */
+export async function setUserRole(db: Db, userId: string, role: string): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set({ role })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The user's row, locked until the transaction ends; undefined for no such user. */
+export async function findUserForUpdate(db: Db, clerkId: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('clerk_id', '=', clerkId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Locks the rows of the active users holding `role`, in id order (so two callers are serialised, not
+ * deadlocked), until the transaction ends; returns their Clerk ids.
+ */
+export async function lockActiveUsersWithRole(db: Db, role: string): Promise<string[]> {
+  const { rows } = await sql<{ clerk_id: string }>`
+    SELECT clerk_id FROM users WHERE role = ${role} AND is_active AND deleted_at IS NULL
+    ORDER BY id FOR UPDATE
+  `.execute(db);
+  return rows.map((row) => row.clerk_id);
+}
+
+/**
+ * Gives `role` to the user when their *verified* primary email is one of `emails` (any case) and they
+ * are not deleted and do not hold it yet, in one statement. Returns the role they had before, or null
+ * when nothing changed.
+ */
+export async function grantRoleToVerifiedEmail(
+  db: Db,
+  clerkId: string,
+  emails: readonly string[],
+  role: string,
+): Promise<string | null> {
+  const lowered = emails.map((email) => email.toLowerCase());
+  const { rows } = await sql<{ previous_role: string }>`
+    WITH target AS (
+      SELECT id, role FROM users
+      WHERE clerk_id = ${clerkId} AND email_verified AND deleted_at IS NULL AND role <> ${role}
+        AND lower(email) = ANY(${lowered}::text[])
+      FOR UPDATE
+    )
+    UPDATE users u SET role = ${role} FROM target WHERE u.id = target.id
+    RETURNING target.role AS previous_role
+  `.execute(db);
+  return rows[0]?.previous_role ?? null;
+}
+
+/**
+ * Marks a user that Clerk no longer knows as inactive (reconcile), under the user's lock like every
+ * Clerk-driven write of the user. Never deletes and never sets deleted_at: only a `user.deleted` event is
+ * proof of deletion, and a later Clerk version reactivates the row.
+ */
+export async function deactivateUser(db: Db, clerkId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await lockClerkUser(trx, clerkId);
+    const result = await trx
+      .updateTable('users')
+      .set({ is_active: false })
+      .where('clerk_id', '=', clerkId)
+      .where('deleted_at', 'is', null)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  });
+}
+
 export interface ListUsersOptions {
   limit?: number;
   /** Keyset cursor: the `id` of the last row of the previous page. */
@@ -120,8 +196,7 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export const USER_STATUSES = ['active', 'inactive', 'deleted'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
+export type { UserStatus };
 
 export function userStatus(user: Pick<UserRow, 'is_active' | 'deleted_at'>): UserStatus {
   return user.deleted_at ? 'deleted' : user.is_active ? 'active' : 'inactive';

@@ -1,8 +1,40 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-database.ts';
 import { clampPageLimit, olderThanCursor, type Page, toPage } from '../db/keyset-page.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventRow, WebhookEventStatus } from '../db/schema.ts';
+import { SETTLED_DELIVERY_STATUSES } from '../http-contract/lists.ts';
+import { recordDeliveryFailuresFunction } from '../sql-functions.ts';
 import { escapeLike } from '../users/user.repository.ts';
+
+// The webhook_events table's one owner (docs/architecture.md, Tables): every write to it is here or in
+// its SQL files (webhook-events/usersync_record_delivery_*.sql, called by the write path's rules).
+
+const RECORD_DELIVERY_FAILURES: PreparedStatement = {
+  name: 'usersync_record_delivery_failure',
+  text: `SELECT ${recordDeliveryFailuresFunction.name}($1::jsonb, $2::text)`,
+};
+
+/** A delivery as webhook_events records it. */
+export interface DeliveryToRecord {
+  svix_id: string;
+  source: string;
+  type: string | null;
+  clerk_user_id: string | null;
+}
+
+/**
+ * Records deliveries as failed with one error, in one statement: a new row, or a row left invalid or
+ * failed is overwritten; another outcome already recorded stays. A svix-id listed twice is recorded once.
+ */
+export async function recordDeliveryFailures(
+  db: Db,
+  deliveries: readonly DeliveryToRecord[],
+  error: string,
+): Promise<void> {
+  const unique = new Map(deliveries.map((d) => [d.svix_id, d]));
+  await runPrepared(db, RECORD_DELIVERY_FAILURES, [JSON.stringify([...unique.values()]), error]);
+}
 
 export async function findWebhookEvent(db: Db, svixId: string): Promise<WebhookEventRow | null> {
   return (
@@ -141,7 +173,7 @@ function unrecovered(db: Db) {
           selectFrom('webhook_events as r')
             .select('r.svix_id')
             .where('r.source', '=', 'replay')
-            .where('r.status', 'in', ['applied', 'duplicate', 'stale', 'ignored'])
+            .where('r.status', 'in', SETTLED_DELIVERY_STATUSES)
             .where(sql<boolean>`left(r.svix_id, length(w.svix_id) + 8) = 'replay:' || w.svix_id || ':'`),
         ),
       ),

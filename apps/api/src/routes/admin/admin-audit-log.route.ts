@@ -1,39 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listAuditLog } from '@usersync/core/audit-log';
-import type { AuditEntry, Paged } from '@usersync/core/http-contract';
-import type { FastifyPluginAsync } from 'fastify';
-import { toAuditEntry } from './admin-mappers.ts';
 import {
-  adminErrorResponses,
-  auditEntrySchema,
-  bearerHeaders,
-  filterText,
-  pagedSchema,
-  pageLimit,
-  pageQuery,
-} from './admin-schemas.ts';
-
-interface Query {
-  cursor?: string;
-  limit?: string;
-  targetId?: string;
-}
+  AdminHeadersSchema,
+  AuditEntrySchema,
+  AuditLogQuerySchema,
+  PagedSchema,
+} from '@usersync/core/http-contract';
+import { adminErrorResponses, pageLimit, toAuditEntry } from './admin-mappers.ts';
 
 /** GET /api/v1/admin/audit-log?targetId=&cursor=: every admin action, newest first. */
-const adminAuditLogRoute: FastifyPluginAsync = async (fastify) => {
-  fastify.get<{ Querystring: Query }>(
+const adminAuditLogRoute: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
     '/audit-log',
     {
       schema: {
-        headers: bearerHeaders,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...pageQuery, targetId: filterText },
-        },
-        response: { 200: pagedSchema(auditEntrySchema), ...adminErrorResponses },
+        headers: AdminHeadersSchema,
+        querystring: AuditLogQuerySchema,
+        response: { 200: PagedSchema(AuditEntrySchema), ...adminErrorResponses },
       },
     },
-    async (request): Promise<Paged<AuditEntry>> => {
+    async (request) => {
       const { cursor, limit, targetId } = request.query;
       const page = await listAuditLog(fastify.db, { cursor, limit: pageLimit(limit), targetId });
       return { items: page.items.map(toAuditEntry), nextCursor: page.nextCursor };

@@ -2,11 +2,21 @@ import type { AuditLogRow, UserRow, WebhookEventRow } from '@usersync/core/db';
 import type { AdminUser, AdminUserSummary, AuditEntry, DeliverySummary } from '@usersync/core/http-contract';
 import { userStatus } from '@usersync/core/users';
 import type { WebhookEventSummary } from '@usersync/core/webhook-events';
+import { errorResponses } from '../../lib/api-error.ts';
+import { toUserIdentity } from '../../lib/profile.ts';
 
-// Rows → the admin JSON (packages/core/src/http-contract/admin.ts). The response schemas in
-// admin-schemas.ts list the same fields: anything else never leaves the server.
+// Rows → the admin JSON (packages/core/src/http-contract/admin.ts). The contract's response schemas
+// serialise the answers: a field they do not declare never leaves the server.
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** What every admin route can answer besides its success. */
+export const adminErrorResponses = errorResponses(400, 401, 403, 410, 429, 500, 502, 503);
+
+/** `?limit=` passed the contract's pattern (one to three digits): a number. */
+export function pageLimit(limit: string | undefined): number | undefined {
+  return limit === undefined ? undefined : Number(limit);
+}
 
 export function toDeliverySummary(row: WebhookEventSummary | WebhookEventRow): DeliverySummary {
   return {
@@ -24,14 +34,7 @@ export function toDeliverySummary(row: WebhookEventSummary | WebhookEventRow): D
 
 export function toAdminUserSummary(user: UserRow): AdminUserSummary {
   return {
-    id: user.id,
-    clerkId: user.clerk_id,
-    email: user.email,
-    emailVerified: user.email_verified,
-    firstName: user.first_name,
-    lastName: user.last_name,
-    username: user.username,
-    imageUrl: user.image_url,
+    ...toUserIdentity(user),
     role: user.role,
     status: userStatus(user),
     lastSignInAt: iso(user.last_sign_in_at),

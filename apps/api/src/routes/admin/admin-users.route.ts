@@ -1,4 +1,5 @@
 import type { ClerkClient } from '@clerk/backend';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   changeUserRole,
   LastAdminError,
@@ -7,110 +8,69 @@ import {
   UserNotFoundError,
 } from '@usersync/core/admin';
 import { recordAuditEntry } from '@usersync/core/audit-log';
-import type {
-  AdminUserDetail,
-  AdminUserSummary,
-  Paged,
-  ResyncResponse,
-  RoleChangeResponse,
+import {
+  AdminHeadersSchema,
+  AdminUserDetailSchema,
+  AdminUserSummarySchema,
+  ClerkIdParamsSchema,
+  PagedSchema,
+  type ResyncResponse,
+  ResyncResponseSchema,
+  RoleChangeBodySchema,
+  RoleChangeResponseSchema,
+  UserListQuerySchema,
 } from '@usersync/core/http-contract';
 import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId, searchUsers, type UserStatus } from '@usersync/core/users';
+import { findUserByClerkId, searchUsers } from '@usersync/core/users';
 import { listWebhookEvents } from '@usersync/core/webhook-events';
-import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';
 import { adminClerkFailure, clerkStatus, createClerkBackend, withTimeout } from '../../lib/clerk-backend.ts';
-import { toAdminUser, toAdminUserSummary, toDeliverySummary } from './admin-mappers.ts';
 import {
   adminErrorResponses,
-  bearerHeaders,
-  deliverySummarySchema,
-  filterText,
-  pagedSchema,
   pageLimit,
-  pageQuery,
-  userSchema,
-  userStatusParam,
-  userSummarySchema,
-} from './admin-schemas.ts';
-
-interface ListQuery {
-  q?: string;
-  status?: UserStatus;
-  role?: string;
-  cursor?: string;
-  limit?: string;
-}
-
-const clerkIdParams = {
-  type: 'object',
-  required: ['clerkId'],
-  properties: { clerkId: { type: 'string', minLength: 1, maxLength: 255 } },
-} as const;
+  toAdminUser,
+  toAdminUserSummary,
+  toDeliverySummary,
+} from './admin-mappers.ts';
 
 const userNotFound = (clerkId: string) =>
   new ApiError(404, `No user with Clerk id ${clerkId}`, { code: 'user_not_found' });
 
 /** Users: search, one user with settings, memberships and deliveries, role change, resync from Clerk. */
-const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastify, { config }) => {
+const adminUsersRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (fastify, { config }) => {
   const clerk: ClerkClient | null = createClerkBackend(config.clerk);
   function requireClerk(): ClerkClient {
     if (!clerk) throw notConfigured('The Clerk Backend API', ['CLERK_SECRET_KEY']);
     return clerk;
   }
 
-  fastify.get<{ Querystring: ListQuery }>(
+  fastify.get(
     '/users',
     {
       schema: {
-        headers: bearerHeaders,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...pageQuery, q: filterText, status: userStatusParam, role: filterText },
-        },
-        response: { 200: pagedSchema(userSummarySchema), ...adminErrorResponses },
+        headers: AdminHeadersSchema,
+        querystring: UserListQuerySchema,
+        response: { 200: PagedSchema(AdminUserSummarySchema), ...adminErrorResponses },
       },
     },
-    async (request): Promise<Paged<AdminUserSummary>> => {
+    async (request) => {
       const { limit, ...filters } = request.query;
       const page = await searchUsers(fastify.db, { ...filters, limit: pageLimit(limit) });
       return { items: page.items.map(toAdminUserSummary), nextCursor: page.nextCursor };
     },
   );
 
-  fastify.get<{ Params: { clerkId: string } }>(
+  fastify.get(
     '/users/:clerkId',
     {
       schema: {
-        headers: bearerHeaders,
-        params: clerkIdParams,
-        response: {
-          200: {
-            type: 'object',
-            required: ['user', 'settings', 'memberships', 'deliveries', 'roles'],
-            properties: {
-              user: userSchema,
-              settings: {
-                type: 'object',
-                required: ['theme', 'preferences'],
-                properties: {
-                  theme: { type: 'string' },
-                  preferences: { type: 'object', additionalProperties: true },
-                },
-              },
-              memberships: { type: ['array', 'null'], items: { type: 'object', additionalProperties: true } },
-              deliveries: { type: 'array', items: deliverySummarySchema },
-              roles: { type: 'array', items: { type: 'string' } },
-            },
-          },
-          ...errorResponses(404),
-          ...adminErrorResponses,
-        },
+        headers: AdminHeadersSchema,
+        params: ClerkIdParamsSchema,
+        response: { 200: AdminUserDetailSchema, ...errorResponses(404), ...adminErrorResponses },
       },
     },
-    async (request): Promise<AdminUserDetail> => {
+    async (request) => {
       const user = await findUserByClerkId(fastify.db, request.params.clerkId);
       if (!user) throw userNotFound(request.params.clerkId);
       const [memberships, deliveries] = await Promise.all([
@@ -132,31 +92,22 @@ const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastif
    * merge), the Clerk call made inside the database transaction: a Clerk failure rolls the change
    * back (docs/decisions/100). Sending the current role again re-writes Clerk's copy.
    */
-  fastify.patch<{ Params: { clerkId: string }; Body: { role: string } }>(
+  fastify.patch(
     '/users/:clerkId',
     {
       bodyLimit: 16 * 1024,
       schema: {
-        headers: bearerHeaders,
-        params: clerkIdParams,
-        body: {
-          type: 'object',
-          required: ['role'],
-          additionalProperties: false,
-          properties: { role: { type: 'string', enum: config.access.roles } },
-        },
+        headers: AdminHeadersSchema,
+        params: ClerkIdParamsSchema,
+        body: RoleChangeBodySchema(config.access.roles),
         response: {
-          200: {
-            type: 'object',
-            required: ['user', 'previousRole', 'changed'],
-            properties: { user: userSchema, previousRole: { type: 'string' }, changed: { type: 'boolean' } },
-          },
+          200: RoleChangeResponseSchema,
           ...errorResponses(404, 409, 413, 415),
           ...adminErrorResponses,
         },
       },
     },
-    async (request): Promise<RoleChangeResponse> => {
+    async (request) => {
       const backend = requireClerk();
       const { clerkId } = request.params;
       const { role } = request.body;
@@ -197,27 +148,16 @@ const adminUsersRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastif
   );
 
   /** Reads the user from Clerk now and applies it under the fallback rule (core syncUserFromClerk). */
-  fastify.post<{ Params: { clerkId: string } }>(
+  fastify.post(
     '/users/:clerkId/resync',
     {
       schema: {
-        headers: bearerHeaders,
-        params: clerkIdParams,
-        response: {
-          200: {
-            type: 'object',
-            required: ['outcome', 'user'],
-            properties: {
-              outcome: { type: 'string' },
-              user: { anyOf: [userSchema, { type: 'null' }] },
-            },
-          },
-          ...errorResponses(404, 415),
-          ...adminErrorResponses,
-        },
+        headers: AdminHeadersSchema,
+        params: ClerkIdParamsSchema,
+        response: { 200: ResyncResponseSchema, ...errorResponses(404, 415), ...adminErrorResponses },
       },
     },
-    async (request): Promise<ResyncResponse> => {
+    async (request) => {
       const backend = requireClerk();
       const { clerkId } = request.params;
       let raw: unknown;

@@ -1,105 +1,58 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { recordAuditEntry } from '@usersync/core/audit-log';
-import type { WebhookEventStatus } from '@usersync/core/db';
-import type { DeliveryDetail, DeliverySummary, Paged, ReplayResponse } from '@usersync/core/http-contract';
+import {
+  AdminHeadersSchema,
+  DeliveryDetailSchema,
+  DeliveryListQuerySchema,
+  DeliverySummarySchema,
+  PagedSchema,
+  ReplayResponseSchema,
+  SvixIdParamsSchema,
+} from '@usersync/core/http-contract';
 import {
   replayWebhookEvent,
   WebhookEventNotFoundError,
   WebhookEventNotReplayableError,
 } from '@usersync/core/reconcile';
 import { findWebhookEvent, listReplaysOf, listWebhookEvents } from '@usersync/core/webhook-events';
-import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses } from '../../lib/api-error.ts';
-import { toDeliverySummary } from './admin-mappers.ts';
-import {
-  adminErrorResponses,
-  bearerHeaders,
-  deliveryStatusParam,
-  deliverySummarySchema,
-  filterText,
-  pagedSchema,
-  pageLimit,
-  pageQuery,
-} from './admin-schemas.ts';
-
-interface ListQuery {
-  status?: WebhookEventStatus;
-  type?: string;
-  clerkUserId?: string;
-  q?: string;
-  cursor?: string;
-  limit?: string;
-}
-
-const svixIdParams = {
-  type: 'object',
-  required: ['svixId'],
-  properties: { svixId: { type: 'string', minLength: 1, maxLength: 255 } },
-} as const;
-
-const detailSchema = {
-  type: 'object',
-  required: [...deliverySummarySchema.required, 'payload', 'replays'],
-  properties: {
-    ...deliverySummarySchema.properties,
-    payload: {},
-    replays: { type: 'array', items: deliverySummarySchema },
-  },
-} as const;
-
-const replaySchema = {
-  type: 'object',
-  required: ['replayOf', 'svixId', 'status', 'reason', 'originalStatus'],
-  properties: {
-    replayOf: { type: 'string' },
-    svixId: { type: 'string' },
-    status: { type: 'string', enum: ['applied', 'duplicate', 'stale', 'ignored', 'invalid'] },
-    reason: { type: ['string', 'null'] },
-    originalStatus: { type: 'string' },
-  },
-} as const;
+import { adminErrorResponses, pageLimit, toDeliverySummary } from './admin-mappers.ts';
 
 const notFound = (svixId: string) =>
   new ApiError(404, `No delivery with svix-id ${svixId} is recorded`, { code: 'delivery_not_found' });
 
 /** The delivery log: list with filters, one delivery with its payload, and replay. */
-const adminWebhookEventsRoute: FastifyPluginAsync<{ config: AppConfig }> = async (fastify, { config }) => {
-  fastify.get<{ Querystring: ListQuery }>(
+const adminWebhookEventsRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (
+  fastify,
+  { config },
+) => {
+  fastify.get(
     '/webhook-events',
     {
       schema: {
-        headers: bearerHeaders,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...pageQuery,
-            status: deliveryStatusParam,
-            type: filterText,
-            clerkUserId: filterText,
-            q: filterText,
-          },
-        },
-        response: { 200: pagedSchema(deliverySummarySchema), ...adminErrorResponses },
+        headers: AdminHeadersSchema,
+        querystring: DeliveryListQuerySchema,
+        response: { 200: PagedSchema(DeliverySummarySchema), ...adminErrorResponses },
       },
     },
-    async (request): Promise<Paged<DeliverySummary>> => {
+    async (request) => {
       const { limit, ...filters } = request.query;
       const page = await listWebhookEvents(fastify.db, { ...filters, limit: pageLimit(limit) });
       return { items: page.items.map(toDeliverySummary), nextCursor: page.nextCursor };
     },
   );
 
-  fastify.get<{ Params: { svixId: string } }>(
+  fastify.get(
     '/webhook-events/:svixId',
     {
       schema: {
-        headers: bearerHeaders,
-        params: svixIdParams,
-        response: { 200: detailSchema, ...errorResponses(404), ...adminErrorResponses },
+        headers: AdminHeadersSchema,
+        params: SvixIdParamsSchema,
+        response: { 200: DeliveryDetailSchema, ...errorResponses(404), ...adminErrorResponses },
       },
     },
-    async (request): Promise<DeliveryDetail> => {
+    async (request) => {
       const { svixId } = request.params;
       const [event, replays] = await Promise.all([
         findWebhookEvent(fastify.db, svixId),
@@ -115,16 +68,16 @@ const adminWebhookEventsRoute: FastifyPluginAsync<{ config: AppConfig }> = async
   );
 
   /** The same rule as `usersync webhook replay` (core replayWebhookEvent), then an audit entry. */
-  fastify.post<{ Params: { svixId: string } }>(
+  fastify.post(
     '/webhook-events/:svixId/replay',
     {
       schema: {
-        headers: bearerHeaders,
-        params: svixIdParams,
-        response: { 200: replaySchema, ...errorResponses(404, 409, 415), ...adminErrorResponses },
+        headers: AdminHeadersSchema,
+        params: SvixIdParamsSchema,
+        response: { 200: ReplayResponseSchema, ...errorResponses(404, 409, 415), ...adminErrorResponses },
       },
     },
-    async (request): Promise<ReplayResponse> => {
+    async (request) => {
       const { svixId } = request.params;
       let result: Awaited<ReturnType<typeof replayWebhookEvent>>;
       try {

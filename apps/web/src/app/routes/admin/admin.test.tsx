@@ -177,6 +177,18 @@ describe('/admin', () => {
     expect(screen.getByRole('button', { name: 'msg_failed_1' })).toHaveFocus();
   });
 
+  it('deliveries: the type filter offers organization events too, and sends the chosen one', async () => {
+    asAdmin();
+    const page = { status: 200, body: { items: [], nextCursor: null } };
+    api.reply(DELIVERIES, page, page);
+    renderApp('/admin/deliveries', { apiUrl: api.url });
+    await screen.findByText('No deliveries match.');
+    const type = screen.getByLabelText('Type');
+    expect(within(type).getByRole('option', { name: 'organizationMembership.deleted' })).toBeInTheDocument();
+    await userEvent.selectOptions(type, 'organization.created');
+    await waitFor(() => expect(api.requestsTo(DELIVERIES).at(-1)!.search).toBe('?type=organization.created'));
+  });
+
   it('users: search, detail, role change with confirmation (and its failure), resync', async () => {
     asAdmin();
     const bob = {

@@ -1,5 +1,6 @@
 import { PageHeading } from '../../../components/page-heading.tsx';
 import { useOverview } from '../../../features/admin/api/get-overview.ts';
+import { DataTable } from '../../../features/admin/components/data-table.tsx';
 import { DeliveriesChart } from '../../../features/admin/components/deliveries-chart.tsx';
 import { NeedsAttention } from '../../../features/admin/components/needs-attention.tsx';
 import { QueryError } from '../../../features/admin/components/query-error.tsx';
@@ -91,26 +92,15 @@ function OverviewBody({
       {counts.length > 0 && (
         <section className="card" aria-labelledby="by-type-heading">
           <h2 id="by-type-heading">By type and outcome (24 h)</h2>
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Deliveries</th>
-                </tr>
-              </thead>
-              <tbody>
-                {counts.map((row) => (
-                  <tr key={`${row.type}-${row.status}`}>
-                    <td>{row.type ?? '(unknown)'}</td>
-                    <td>{row.status}</td>
-                    <td>{row.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={counts}
+            rowKey={(row) => `${row.type}-${row.status}`}
+            columns={[
+              { header: 'Type', cell: (row) => row.type ?? '(unknown)' },
+              { header: 'Outcome', cell: (row) => row.status },
+              { header: 'Deliveries', cell: (row) => row.count },
+            ]}
+          />
         </section>
       )}
     </>

@@ -4,6 +4,7 @@ import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useUser } from '../../../features/admin/api/get-user.ts';
 import { useResyncUser } from '../../../features/admin/api/resync-user.ts';
+import { ActionButton } from '../../../features/admin/components/action-button.tsx';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
 import { describeActionError, QueryError } from '../../../features/admin/components/query-error.tsx';
 import { RoleChangeDialog } from '../../../features/admin/components/role-change-dialog.tsx';
@@ -52,14 +53,13 @@ export function AdminUserRoute() {
               <button type="button" className="button button-secondary" onClick={() => setChangingRole(true)}>
                 Change role
               </button>
-              <button
-                type="button"
-                className="button button-secondary"
+              <ActionButton
+                variant="secondary"
+                state={resync.state}
+                label="Resync from Clerk"
+                runningLabel="Resyncing…"
                 onClick={onResync}
-                disabled={resync.state.status === 'running'}
-              >
-                {resync.state.status === 'running' ? 'Resyncing…' : 'Resync from Clerk'}
-              </button>
+              />
             </div>
           </div>
           <div aria-live="polite">

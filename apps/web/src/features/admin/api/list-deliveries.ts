@@ -1,15 +1,10 @@
-import type { DeliveryStatus, DeliverySummary, Paged } from '@usersync/core/http-contract';
+import type { DeliveryListQuery, DeliverySummary, Paged } from '@usersync/core/http-contract';
 import { useCallback } from 'react';
 import type { ApiClient } from '../../../lib/api-client.ts';
-import { toQueryString } from './use-api-query.ts';
+import { type ListFilters, toQueryString } from './use-api-query.ts';
 import { usePagedList } from './use-paged-list.ts';
 
-export interface DeliveryFilters {
-  status?: DeliveryStatus | '';
-  type?: string;
-  clerkUserId?: string;
-  q?: string;
-}
+export type DeliveryFilters = ListFilters<DeliveryListQuery>;
 
 /** `GET /api/v1/admin/webhook-events?status=&type=&clerkUserId=&q=&cursor=`. */
 export function listDeliveries(client: ApiClient, filters: DeliveryFilters, cursor: string | null) {

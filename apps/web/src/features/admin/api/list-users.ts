@@ -1,14 +1,10 @@
-import type { AdminUserStatus, AdminUserSummary, Paged } from '@usersync/core/http-contract';
+import type { AdminUserSummary, Paged, UserListQuery } from '@usersync/core/http-contract';
 import { useCallback } from 'react';
 import type { ApiClient } from '../../../lib/api-client.ts';
-import { toQueryString } from './use-api-query.ts';
+import { type ListFilters, toQueryString } from './use-api-query.ts';
 import { usePagedList } from './use-paged-list.ts';
 
-export interface UserFilters {
-  q?: string;
-  status?: AdminUserStatus | '';
-  role?: string;
-}
+export type UserFilters = ListFilters<UserListQuery>;
 
 /** `GET /api/v1/admin/users?q=&status=&role=&cursor=`. */
 export function listUsers(client: ApiClient, filters: UserFilters, cursor: string | null) {

@@ -35,6 +35,9 @@ export function useApiQuery<T>(key: string, fetcher: (client: ApiClient, signal:
   return { state, reload };
 }
 
+/** A list route's filters as a page holds them: the contract's query without paging, '' for "any". */
+export type ListFilters<Query> = { [K in Exclude<keyof Query, 'cursor' | 'limit'>]?: Query[K] | '' };
+
 /** Query string from the filters that are set (empty values left out). */
 export function toQueryString(params: Record<string, string | undefined | null>): string {
   const search = new URLSearchParams();

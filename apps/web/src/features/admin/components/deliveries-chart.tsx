@@ -1,4 +1,4 @@
-import type { AdminOverview, DeliveryStatus } from '@usersync/core/http-contract';
+import type { AdminOverview } from '@usersync/core/http-contract';
 import { deliveryTone } from './status-badge.tsx';
 
 type Tone = ReturnType<typeof deliveryTone>;
@@ -25,7 +25,7 @@ export function DeliveriesChart(props: {
   );
   for (const row of props.perHour) {
     const bucket = byHour.get(new Date(row.hour).getTime());
-    if (bucket) bucket[deliveryTone(row.status as DeliveryStatus)] += row.count;
+    if (bucket) bucket[deliveryTone(row.status)] += row.count;
   }
   const totals = hours.map((hour) => Object.values(byHour.get(hour)!).reduce((a, b) => a + b, 0));
   const max = Math.max(1, ...totals);

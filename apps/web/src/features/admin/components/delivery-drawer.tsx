@@ -1,6 +1,7 @@
 import { useDelivery } from '../api/get-delivery.ts';
 import { useReplayDelivery } from '../api/replay-delivery.ts';
 import { formatDateTime } from '../format.ts';
+import { ActionButton } from './action-button.tsx';
 import { Dialog } from './dialog.tsx';
 import { describeActionError, QueryError } from './query-error.tsx';
 import { DeliveryStatusBadge } from './status-badge.tsx';
@@ -53,14 +54,14 @@ export function DeliveryDrawer(props: { svixId: string; onClose: () => void; onR
             </>
           )}
           <div className="drawer-actions">
-            <button
-              type="button"
-              className="button button-primary"
+            <ActionButton
+              variant="primary"
+              state={replay.state}
+              label="Replay"
+              runningLabel="Replaying…"
               onClick={onReplay}
-              disabled={replay.state.status === 'running' || state.data.payload === null}
-            >
-              {replay.state.status === 'running' ? 'Replaying…' : 'Replay'}
-            </button>
+              disabled={state.data.payload === null}
+            />
             {state.data.payload === null && (
               <span className="muted">No payload stored: recover it from Clerk’s dashboard.</span>
             )}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useChangeRole } from '../api/change-role.ts';
+import { ActionButton } from './action-button.tsx';
 import { Dialog } from './dialog.tsx';
 import { describeActionError } from './query-error.tsx';
 
@@ -68,15 +69,14 @@ export function RoleChangeDialog(props: {
             <button type="button" className="button button-ghost" onClick={() => setConfirming(false)}>
               Back
             </button>
-            <button
-              type="button"
-              className="button button-primary"
+            <ActionButton
+              variant="primary"
+              state={change.state}
+              label={`Make ${role}`}
+              runningLabel="Changing…"
               onClick={onConfirm}
-              disabled={change.state.status === 'running'}
-              data-autofocus=""
-            >
-              {change.state.status === 'running' ? 'Changing…' : `Make ${role}`}
-            </button>
+              autoFocus
+            />
           </div>
         </div>
       )}

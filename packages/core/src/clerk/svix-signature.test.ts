@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
-import { svixVerifier } from './svix-signature.ts';
+import { signSvixDelivery, svixVerifier } from './svix-signature.ts';
 
 const SECRET = `whsec_${Buffer.from('a test signing secret of 32 bytes').toString('base64')}`;
 const OTHER = `whsec_${Buffer.from('another secret, not the endpoint').toString('base64')}`;
@@ -44,5 +44,23 @@ describe('svixVerifier', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('signs as svix Webhook.sign does: its headers verify with svix (property)', () => {
+    const svix = new Webhook(SECRET);
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.stringMatching(/^msg_[A-Za-z0-9]{1,20}$/),
+        (body, svixId) => {
+          const at = new Date();
+          const headers = signSvixDelivery(SECRET, body, { svixId, timestamp: at });
+          expect(headers['svix-signature']).toBe(svix.sign(svixId, at, body));
+          expect(() => svix.verify(body, headers)).not.toThrow();
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(() => signSvixDelivery('whsec_not base64!', '{}')).toThrow('not base64');
   });
 });

@@ -1,0 +1,21 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * One `usersync_…` SQL function and the file that holds its one current definition
+ * (docs/decisions/140). The file sits beside the TypeScript that calls the function and is named after
+ * it; the migration runner installs it (migrations/install-sql-functions.ts). Callers put `name` in
+ * their statement text, so the import graph leads from a call to its rule.
+ */
+export interface SqlFunction {
+  readonly name: string;
+  /** The `.sql` file, resolved relative to the module that declared it (src/ or a build beside it). */
+  readonly file: URL;
+}
+
+export function sqlFunction(name: string, file: URL): SqlFunction {
+  if (!/^usersync_[a-z0-9_]+$/.test(name) || basename(fileURLToPath(file)) !== `${name}.sql`) {
+    throw new Error(`SQL function ${name}: its file must be named ${name}.sql (got ${file.href})`);
+  }
+  return { name, file };
+}
