@@ -117,6 +117,10 @@ export const recordDeliveryFailuresFunction = sqlFunction(
   'usersync_record_delivery_failures',
   new URL('./webhook-events/usersync_record_delivery_failures.sql', import.meta.url),
 );
+export const recordDeliveryOutcomeFunction = sqlFunction(
+  'usersync_record_delivery_outcome',
+  new URL('./webhook-events/usersync_record_delivery_outcome.sql', import.meta.url),
+);
 export const applyClerkEventFunction = sqlFunction(
   'usersync_apply_clerk_event',
   new URL('./sync/usersync_apply_clerk_event.sql', import.meta.url),
@@ -172,6 +176,7 @@ export const SQL_FUNCTIONS: readonly SqlFunction[] = [
   writeOrganizationsFunction,
   writeOrganizationMembershipsFunction,
   recordDeliveryOutcomesFunction,
+  recordDeliveryOutcomeFunction,
   recordDeliveryFailuresFunction,
   applyClerkEventFunction,
   lockDeliverySubjectsFunction,
