@@ -16,9 +16,9 @@ COPY apps/web/package.json apps/web/
 COPY packages/core/package.json packages/core/
 COPY packages/config/package.json packages/config/
 COPY packages/testing/package.json packages/testing/
+COPY packages/package-tests/package.json packages/package-tests/
 COPY bench/package.json bench/
 COPY scripts/package.json scripts/
-COPY examples/own-backend/package.json examples/own-backend/
 RUN pnpm install --frozen-lockfile
 COPY . .
 ARG CLERK_PUBLISHABLE_KEY

@@ -1,26 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './lib/free-port.ts';
 
 // `npm run dev`'s process tree (scripts/dev.ts), started as npm does it (`sh -c`), on free ports and a
 // throwaway embedded database: Ctrl-C is quiet and clean, and killing the parent takes the tree with it.
 
 const stateDir = mkdtempSync(join(tmpdir(), 'usersync-dev-runner-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface DevRun {
   /** The dev runner, or the `sh -c` standing in for npm as its parent. */

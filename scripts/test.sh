@@ -19,5 +19,6 @@ echo "== typecheck"
 pnpm exec turbo run typecheck --output-logs=errors-only
 echo "== tests (real PostgreSQL + PGlite)"
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-pgbouncer.sh
 bash scripts/ensure-chromium.sh
 pnpm exec turbo run test --concurrency=1 --continue --output-logs=full -- --reporter=default --reporter=json --outputFile.json=.vitest-report.json

@@ -171,7 +171,7 @@ describe('hostile webhook input', () => {
   });
 
   it('stores injection and unicode strings verbatim when they arrive in a valid event', async () => {
-    const { sampleClerkEvent, sampleClerkUser } = await import('@usersync/core/clerk');
+    const { sampleClerkEvent, sampleClerkUser } = await import('@usersync/core/internal');
     const { send } = await import('./support.ts');
     const name = "Robert'); DROP TABLE users; -- <script>alert(1)</script> \u202e𝔘";
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose.

@@ -7,7 +7,7 @@ import {
   sampleClerkOrganizationInvitation,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
+} from '@usersync/core/internal';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import fc from 'fast-check';
 

@@ -3,10 +3,8 @@
 // a 429 is waited out, a user changed while webhooks were down is repaired, and SIGTERM in the middle of
 // a run leaves it recorded `interrupted` with only whole pages written.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleClerkUser } from '@usersync/core/clerk';
-import type { ReconcileRunRow } from '@usersync/core/db';
-import { listReconcileRuns } from '@usersync/core/reconcile-runs';
-import { findUserByClerkId } from '@usersync/core/users';
+import type { ReconcileRunRow } from '@usersync/core/internal';
+import { findUserByClerkId, listReconcileRuns, sampleClerkUser } from '@usersync/core/internal';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

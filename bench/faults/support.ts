@@ -2,9 +2,8 @@
 // HTTP on loopback, event histories, and the database state they are judged by.
 
 import { randomBytes } from 'node:crypto';
-import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import type { Db } from '@usersync/core/db';
-import { applyClerkEvent } from '@usersync/core/sync';
+import type { Db } from '@usersync/core/internal';
+import { applyClerkEvent, clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { testClerkKeys } from '@usersync/testing/clerk';
 import { type ApiProcess, startApiProcess } from '@usersync/testing/processes';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';

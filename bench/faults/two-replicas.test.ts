@@ -1,7 +1,7 @@
 // Two API processes on one database receive the same event histories at the same time, each in its own
 // order, with the same svix-ids (Svix may deliver an attempt to either replica). The result must be the
 // state one process reaches applying the events once, in Clerk's order.
-import { createInvitation } from '@usersync/core/invitations';
+import { createInvitation } from '@usersync/core/internal';
 import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,4 @@
-import { createDatabase } from '@usersync/core/db';
-import { migrateToLatest } from '@usersync/core/migrations';
+import { createDatabase, migrateToLatest } from '@usersync/core/internal';
 import pg from 'pg';
 
 /** Creates a database in the given server and migrates it to the latest schema. Returns its URL. */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
-import type { Db, PoolStats } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/internal';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -143,6 +143,7 @@ export async function usersyncApp(
     reconcile: config.reconcile,
     clerk: config.clerk,
     sync: config.sync,
+    leaseMs: config.reconcileLeaseMs,
   });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',

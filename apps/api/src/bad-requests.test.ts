@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkStandIns, createClerkSessionSigner, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase, snapshotTables } from '@usersync/testing/database';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';

@@ -1,5 +1,5 @@
 import type { ClerkConfig } from '@usersync/config';
-import type { UserDeleteMode } from '@usersync/core/sync';
+import type { UserDeleteMode } from '@usersync/core/internal';
 
 /**
  * Everything the app needs, already validated. `server.ts` builds it from the environment
@@ -29,6 +29,8 @@ export interface AppConfig {
   metrics: { token: string | null; public: boolean };
   /** Scheduled reconcile inside the API (RECONCILE_SCHEDULE); an empty schedule is off. */
   reconcile: ReconcileConfig;
+  /** The reconcile lease's term (RECONCILE_LEASE_SECONDS); unset: core's default, 60 s. */
+  reconcileLeaseMs?: number;
   /** /api/health: no delivery for this long while users were created by fallback syncs is degraded. */
   staleAfterMs: number;
 }

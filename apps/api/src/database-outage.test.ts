@@ -1,8 +1,12 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { createDatabase, type DatabaseHandle } from '@usersync/core/db';
-import { migrateToLatest } from '@usersync/core/migrations';
-import { findUserByClerkId } from '@usersync/core/users';
-import { findWebhookEvent } from '@usersync/core/webhook-events';
+import {
+  createDatabase,
+  type DatabaseHandle,
+  findUserByClerkId,
+  findWebhookEvent,
+  migrateToLatest,
+  sampleClerkEvent,
+  sampleClerkUser,
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '@usersync/core/repo-root';
+import { findRepoRoot } from '@usersync/core/internal';
 import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
 import { testWebhookSecret } from '@usersync/testing/svix';
 import { describe, expect, it } from 'vitest';

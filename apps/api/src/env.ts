@@ -8,9 +8,12 @@ import {
   loadDotenvFiles as loadDotenvFilesFrom,
   readSharedConfig,
 } from '@usersync/config';
-import { type DatabaseConfig, resolveRepoPath } from '@usersync/core/db';
-import { ensureDevWebhookSecret } from '@usersync/core/local-dev';
-import { findRepoRoot } from '@usersync/core/repo-root';
+import {
+  type DatabaseConfig,
+  ensureDevWebhookSecret,
+  findRepoRoot,
+  resolveRepoPath,
+} from '@usersync/core/internal';
 import type { AppConfig } from './config.ts';
 import { parseReconcileSchedule } from './reconcile/reconcile-schedule.ts';
 
@@ -153,6 +156,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
       requestsPer10s: r.read('RECONCILE_RATE_LIMIT') ?? null,
       pageSize: r.read('RECONCILE_PAGE_SIZE') ?? 500,
     },
+    reconcileLeaseMs: shared.reconcileLeaseMs,
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
   };
   return { config, problems: r.problems, notes, missingClerk, dataDir: shared.dataDir };

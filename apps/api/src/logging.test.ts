@@ -1,4 +1,4 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';

@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { findUserByClerkId } from '@usersync/core/users';
+import { findUserByClerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
 import { openTestDatabase, type TestDatabase } from '@usersync/testing/database';
 import { BLANK_USERSYNC_ENV } from '@usersync/testing/processes';

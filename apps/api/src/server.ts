@@ -1,8 +1,7 @@
 // The process: configuration from the environment (and .env), logger, database, listen, graceful close.
 // Everything else is the app (app.ts). `node src/server.ts` in development, `node dist/server.js`
 // (built by build.ts, NODE_ENV defaulting to production) for `pnpm start:api`.
-import { createDatabase } from '@usersync/core/db';
-import { describeApplied, prepareSchema } from '@usersync/core/migrations';
+import { createDatabase, describeApplied, prepareSchema } from '@usersync/core/internal';
 import closeWithGrace from 'close-with-grace';
 import { buildApp, SERVER_TIMEOUTS } from './app.ts';
 import { applyDevWebhookSecret, describeMissingClerk, loadDotenvFiles, readEnv } from './env.ts';

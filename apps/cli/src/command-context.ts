@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { createDatabase, type DatabaseHandle, type Db } from '@usersync/core/db';
+import { createDatabase, type DatabaseHandle, type Db } from '@usersync/core/internal';
 import type { CliConfig } from './env.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 

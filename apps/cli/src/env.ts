@@ -5,7 +5,7 @@ import {
   readSharedConfig,
   type SharedConfig,
 } from '@usersync/config';
-import { readDevWebhookSecret } from '@usersync/core/local-dev';
+import { readDevWebhookSecret } from '@usersync/core/internal';
 import { CliError, EXIT } from './exit-codes.ts';
 
 // The only file of the CLI that reads process.env: the shared rules (@usersync/config), so the CLI and

@@ -1,6 +1,9 @@
-import { describeClerkError } from '@usersync/core/clerk-backend';
-import { EmbeddedDatabaseInUseError, isDatabaseUnavailableError } from '@usersync/core/db';
-import { MigrationFailedError } from '@usersync/core/migrations';
+import {
+  describeClerkError,
+  EmbeddedDatabaseInUseError,
+  isDatabaseUnavailableError,
+  MigrationFailedError,
+} from '@usersync/core/internal';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo, CommandContext } from './command-context.ts';
 import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';

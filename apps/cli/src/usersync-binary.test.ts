@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, type Db } from '@usersync/core/db';
-import { mapClerkUser } from '@usersync/core/sync';
+import { createDatabase, type Db, mapClerkUser } from '@usersync/core/internal';
 import { addClerkUsers, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { runCliProcess } from '@usersync/testing/processes';

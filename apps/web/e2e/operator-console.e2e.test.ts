@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,

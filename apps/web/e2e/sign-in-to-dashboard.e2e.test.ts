@@ -5,7 +5,7 @@ import {
   sampleClerkOrganization,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
+} from '@usersync/core/internal';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,

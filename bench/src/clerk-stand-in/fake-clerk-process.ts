@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkUser } from '@usersync/core/internal';
 import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 
 export interface FakeClerkConfig {

@@ -2,7 +2,7 @@
 // share an event loop with the driver that watches the API: `node load-worker.ts '<json config>'`.
 // Prints one JSON line (the result) to stdout.
 import { performance } from 'node:perf_hooks';
-import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
+import { clerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { signSvixDelivery } from '@usersync/testing/svix';
 import autocannon from 'autocannon';
 import { startCpuWindow } from '../cpu-usage.ts';

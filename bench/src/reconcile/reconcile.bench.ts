@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import type { ReconcileSummary } from '@usersync/core/reconcile';
+import type { ReconcileSummary } from '@usersync/core/internal';
 import type { BenchContext } from '../bench-context.ts';
 import { startFakeClerkProcess } from '../clerk-stand-in/fake-clerk-process.ts';
 import { processCpuMs, startCpuWindow } from '../cpu-usage.ts';

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkUser } from '@usersync/core/internal';
 import { createClerkSessionSigner, testClerkKeys } from '@usersync/testing/clerk';
 import { CHROMIUM_PATH, launchChromium, startApiProcess } from '@usersync/testing/processes';
 import { buildE2eSpa } from '@usersync/web/e2e-build';

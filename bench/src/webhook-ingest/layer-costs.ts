@@ -4,11 +4,11 @@ import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
   clerkWebhookEnvelopeSchema,
+  mapClerkUser,
   sampleClerkEvent,
   sampleClerkUser,
   svixVerifier,
-} from '@usersync/core/clerk';
-import { mapClerkUser } from '@usersync/core/sync';
+} from '@usersync/core/internal';
 import { signSvixDelivery, testWebhookSecret } from '@usersync/testing/svix';
 import pino from 'pino';
 import { Webhook } from 'svix';

@@ -8,7 +8,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_NODE_FLAGS } from '@usersync/api/node-flags';
-import { startThrowawayPostgres } from '@usersync/testing/database';
+import {
+  startThrowawayPgBouncer,
+  startThrowawayPostgres,
+  type ThrowawayPgBouncer,
+} from '@usersync/testing/database';
 import { freePort } from '@usersync/testing/processes';
 import { testWebhookSecret } from '@usersync/testing/svix';
 import { startApi } from '../../faults/support.ts';
@@ -25,10 +29,20 @@ const LOAD_WORKER = fileURLToPath(new URL('../load-generator/load-worker.ts', im
 const BASELINE = fileURLToPath(new URL('./baseline-receiver.ts', import.meta.url));
 const LEAN = fileURLToPath(new URL('./lean-receiver.ts', import.meta.url));
 const LEVELS = [1, 16, 64] as const;
-type ReceiverName = 'clerk-docs' | 'lean' | 'usersync';
-const RECEIVERS: readonly ReceiverName[] = ['clerk-docs', 'lean', 'usersync'];
+/** `pooler`: usersync through PgBouncer in transaction mode (`pnpm bench webhook-ingest --pooler`). */
+type ReceiverName = 'clerk-docs' | 'lean' | 'usersync' | 'pooler';
 // Interleaved so that whatever else the machine does at a given moment hits every receiver alike.
 const ROUND_ORDER: ReceiverName[] = ['clerk-docs', 'lean', 'usersync', 'usersync', 'lean', 'clerk-docs'];
+const ROUND_ORDER_WITH_POOLER: ReceiverName[] = [
+  'clerk-docs',
+  'lean',
+  'usersync',
+  'pooler',
+  'pooler',
+  'usersync',
+  'lean',
+  'clerk-docs',
+];
 type Tables = 'empty' | 'filled';
 
 interface Receiver {
@@ -47,7 +61,9 @@ interface Round {
   load: LoadResult;
 }
 
-/** `npm run bench -- webhook-ingest [--seconds=N] [--repeats=N] [--levels=1,16,64] [--filled=N]`. */
+/**
+ * `npm run bench -- webhook-ingest [--seconds=N] [--repeats=N] [--levels=1,16,64] [--filled=N] [--pooler]`.
+ */
 export interface IngestOptions {
   /** Length of one measured round. */
   seconds: number;
@@ -56,7 +72,12 @@ export interface IngestOptions {
   levels: readonly number[];
   /** When set: every level again after storing this many users and recorded deliveries per receiver. */
   filled: number | null;
+  /** usersync through PgBouncer (transaction mode) as a fourth receiver (also BENCH_POOLER=1). */
+  pooler: boolean;
 }
+
+/** The options that take a value (bench/run.ts leaves their values out of the benchmark names). */
+export const INGEST_VALUE_OPTIONS = ['seconds', 'repeats', 'levels', 'filled'] as const;
 
 export function ingestOptions(argv: readonly string[], short: boolean): IngestOptions {
   const flag = (name: string): string | undefined => {
@@ -82,6 +103,7 @@ export function ingestOptions(argv: readonly string[], short: boolean): IngestOp
     repeats: positive('repeats', short ? 1 : 2),
     levels,
     filled: filled === undefined ? null : positive('filled', 0),
+    pooler: argv.includes('--pooler') || process.env.BENCH_POOLER === '1',
   };
 }
 
@@ -90,6 +112,8 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
   const short = ctx.quick || process.env.BENCH_SHORT === '1';
   const options = ingestOptions(process.argv.slice(2), short);
   const { seconds: roundSeconds, repeats, levels } = options;
+  const order = options.pooler ? ROUND_ORDER_WITH_POOLER : ROUND_ORDER;
+  const present = [...new Set(order)];
   const secret = testWebhookSecret();
   const loadAverage = loadavg().map((l) => round(l, 2));
 
@@ -98,7 +122,8 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
   // commit cost is part of what a receiver pays per delivery.
   const durable = await startThrowawayPostgres({ durable: true });
   const rounds: Round[] = [];
-  const peakRss: Record<ReceiverName, number> = { 'clerk-docs': 0, lean: 0, usersync: 0 };
+  const peakRss: Record<ReceiverName, number> = { 'clerk-docs': 0, lean: 0, usersync: 0, pooler: 0 };
+  let bouncer: ThrowawayPgBouncer | undefined;
   let stored: Record<string, string> | undefined;
   let baselineRows: string | undefined;
   let fillSeconds: number | null = null;
@@ -106,16 +131,23 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     const usersyncUrl = await createMigratedDatabase(durable.url, 'bench_ingest_usersync');
     // The Clerk-docs and lean receivers write the same one table; their ids never repeat (runId).
     const baselineUrl = await createBaselineDatabase(durable.url, 'bench_ingest_baseline');
-    const receivers: Record<ReceiverName, Receiver> = {
+    const receivers: Partial<Record<ReceiverName, Receiver>> = {
       usersync: await startUsersync(usersyncUrl, secret),
       'clerk-docs': await startBaseline('clerk-docs', BASELINE, baselineUrl, secret),
       lean: await startBaseline('lean', LEAN, baselineUrl, secret),
     };
+    if (options.pooler) {
+      // Enough server connections for the API's pool: the pooler adds its hop, not a queue.
+      bouncer = await startThrowawayPgBouncer({ postgresPort: durable.port, serverConnections: 20 });
+      receivers.pooler = await startUsersync(bouncer.urlFor(usersyncUrl), secret, {
+        DATABASE_POOL_MODE: 'transaction',
+      });
+    }
     const runLevels = async (tables: Tables) => {
       for (const concurrency of levels) {
         for (let r = 0; r < repeats; r++) {
-          for (const name of ROUND_ORDER) {
-            const receiver = receivers[name];
+          for (const name of order) {
+            const receiver = receivers[name]!;
             const load = await runNodeProcess<LoadResult>(
               LOAD_WORKER,
               {
@@ -155,9 +187,10 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
         console.log(`  filled in ${fillSeconds} s`);
         await runLevels('filled');
       }
-      for (const name of RECEIVERS) peakRss[name] = receivers[name].peakRssMiB();
+      for (const name of present) peakRss[name] = receivers[name]!.peakRssMiB();
     } finally {
       await Promise.all(Object.values(receivers).map((r) => r.stop()));
+      bouncer?.destroy();
     }
     [stored] = await query<Record<string, string>>(
       usersyncUrl,
@@ -178,6 +211,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
       const docs = of('clerk-docs');
       const lean = of('lean');
       const usersync = of('usersync');
+      const pooler = options.pooler ? of('pooler') : null;
       const ratios = (base: ReturnType<typeof summarize>) => ({
         throughput: round(usersync.perSecond / base.perSecond, 2),
         p50: round(usersync.p50 / base.p50, 2),
@@ -185,7 +219,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
         apiCpu: round(usersync.apiMs / base.apiMs, 2),
         postgresCpu: round(usersync.postgresMs / base.postgresMs, 2),
       });
-      return { concurrency, docs, lean, usersync, vsDocs: ratios(docs), vsLean: ratios(lean) };
+      return { concurrency, docs, lean, usersync, pooler, vsDocs: ratios(docs), vsLean: ratios(lean) };
     });
   const summary = summaryOf('empty');
   const filledSummary = options.filled === null ? null : summaryOf('filled');
@@ -221,6 +255,24 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
         `${s.docs.p50} / ${s.docs.p99} · ${s.lean.p50} / ${s.lean.p99} · ${s.usersync.p50} / ${s.usersync.p99}`,
       ]),
     ),
+    ...(options.pooler
+      ? [
+          '',
+          'usersync through **PgBouncer 1.18 in transaction mode** (`pooler`, DATABASE_POOL_MODE=transaction:',
+          'unnamed statements, 20 server connections) beside it direct (named prepared statements), same database:',
+          '',
+          markdownTable(
+            ['c', 'direct deliveries/s', 'pooled deliveries/s', 'pooled / direct', 'pooled p50 / p99 ms'],
+            rows.map((s) => [
+              s.concurrency,
+              s.usersync.perSecond,
+              s.pooler!.perSecond,
+              `**${round(s.pooler!.perSecond / s.usersync.perSecond, 2)}×**`,
+              `${s.pooler!.p50} / ${s.pooler!.p99}`,
+            ]),
+          ),
+        ]
+      : []),
     '',
     'CPU per delivery (ms), median of rounds, Clerk-docs · lean · usersync:',
     '',
@@ -283,7 +335,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     'on the same **durable PostgreSQL 15** (fsync, synchronous_commit and full_page_writes on), driven by the',
     'same autocannon load generator in its own process: signed `user.created` (80 %) and `user.updated` (20 %),',
     `a unique svix-id each, one request in flight per connection. Rounds of ${roundSeconds} s, interleaved`,
-    `${ROUND_ORDER.join(', ')}${repeats > 1 ? ` (× ${repeats})` : ''} at each concurrency; figures are the`,
+    `${order.join(', ')}${repeats > 1 ? ` (× ${repeats})` : ''} at each concurrency; figures are the`,
     "median of each receiver's rounds. CPU per delivery is read from /proc for the receiver process, every",
     'PostgreSQL process of the cluster, and the generator. The machine is shared (other work shows as',
     `"machine busy"; load average at the start ${loadAverage.join(' / ')}): absolute figures are noisy, the`,
@@ -292,7 +344,7 @@ export async function benchWebhookIngest(ctx: BenchContext): Promise<BenchResult
     ...tablesOf(summary, 'Empty tables at the start:'),
     ...filledLines,
     `Peak RSS over the whole run: Clerk-docs ${peakRss['clerk-docs']} MiB, lean ${peakRss.lean} MiB, usersync ` +
-      `${peakRss.usersync} MiB.`,
+      `${peakRss.usersync} MiB${options.pooler ? ` (through PgBouncer ${peakRss.pooler} MiB)` : ''}.`,
     '',
     `Responses: Clerk-docs ${statusTotals('clerk-docs')}; lean ${statusTotals('lean')}; usersync ` +
       `${statusTotals('usersync')}. Stored afterwards: Clerk-docs and lean ${baselineRows} users; usersync ` +
@@ -424,16 +476,20 @@ function peakRssMiB(pid: number): number {
   }
 }
 
-async function startUsersync(databaseUrl: string, secret: string): Promise<Receiver> {
+async function startUsersync(
+  databaseUrl: string,
+  secret: string,
+  env: Record<string, string> = {},
+): Promise<Receiver> {
   const api = await startApi(databaseUrl, 'bench-webhook-ingest', {
     secret,
     // As `pnpm start:api` runs it: the memory flags of docs/decisions/073 and 130.
     nodeArgs: [...API_NODE_FLAGS],
     // The production default: one JSON log line per delivery, here into a file.
-    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+    env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', ...env },
   });
   return {
-    name: 'usersync',
+    name: env.DATABASE_POOL_MODE ? 'pooler' : 'usersync',
     url: api.url,
     pid: api.pid,
     peakRssMiB: () => round(api.memory().peakRssKiB / 1024, 1),

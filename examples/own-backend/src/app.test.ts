@@ -1,7 +1,8 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
 import {
   createClerkSessionSigner,
   type FakeClerkBackendApi,
+  sampleClerkEvent,
+  sampleClerkUser,
   startFakeClerkBackendApi,
   testClerkKeys,
 } from '@usersync/testing/clerk';

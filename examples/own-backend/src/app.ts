@@ -1,16 +1,15 @@
 // Your own backend, with usersync inside it as a library: Clerk's webhook keeps `users` current, your
 // own `notes` table references `users.id`, and a signed-in request whose user's row is not there yet
 // (the webhook is late) reads the user from Clerk first. Read docs/use-as-a-library.md alongside.
-import { type ClerkClient, createClerkClient, verifyToken } from '@clerk/backend';
+import { verifyToken } from '@clerk/backend';
 import {
   applyClerkEvent,
+  ClerkUserDeletedError,
   createDatabase,
   type Db,
-  findUserByClerkId,
+  ensureUser,
   isDatabaseUnavailableError,
   migrateToLatest,
-  syncUserFromClerk,
-  type UserWithSettings,
 } from '@usersync/core';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type Generated, sql } from 'kysely';
@@ -25,7 +24,7 @@ export interface ExampleConfig {
   /** PEM public key: session tokens are checked with no network call. */
   clerkJwtKey: string;
   /** Clerk's Backend API (default https://api.clerk.com; tests use a local stand-in). */
-  clerkApiUrl?: string;
+  clerkApiUrl?: string | undefined;
 }
 
 /** Your own table, in your own migration: it references usersync's `users.id` (a uuid that never changes). */
@@ -54,7 +53,7 @@ export async function buildExampleApp(config: ExampleConfig): Promise<{ app: Fas
   await migrateToLatest(db); // usersync's tables: users, user_settings, webhook_events, …
   await createNotesTable(db);
 
-  const clerk = createClerkClient({ secretKey: config.clerkSecretKey, apiUrl: config.clerkApiUrl });
+  const clerk = { secretKey: config.clerkSecretKey, apiUrl: config.clerkApiUrl };
   const webhook = new Webhook(config.webhookSigningSecret);
   const app = Fastify();
   app.addHook('onClose', () => database.close());
@@ -94,7 +93,15 @@ export async function buildExampleApp(config: ExampleConfig): Promise<{ app: Fas
     async (request, reply) => {
       const clerkUserId = await sessionUserId(request, config.clerkJwtKey);
       if (!clerkUserId) return reply.code(401).send({ error: 'sign in first' });
-      const user = await ensureUser(db, clerk, clerkUserId);
+      // The user's row; when the webhook has not arrived yet, read from Clerk and applied under the same
+      // rules (ordering, tombstones, invitations). A deleted user stays deleted.
+      const user = await ensureUser(db, clerkUserId, clerk).then(
+        (ensured) => ensured.user,
+        (error: unknown) => {
+          if (error instanceof ClerkUserDeletedError) return null;
+          throw error;
+        },
+      );
       if (!user) return reply.code(410).send({ error: 'this account was deleted' });
       const note = await db
         .withTables<{ notes: NotesTable }>()
@@ -118,15 +125,4 @@ async function sessionUserId(request: FastifyRequest, jwtKey: string): Promise<s
   } catch {
     return null;
   }
-}
-
-/**
- * The user's row; when the webhook has not arrived yet, read the user from Clerk and apply it under the
- * same rules (ordering, tombstones, invitations). Null for a deleted user.
- */
-async function ensureUser(db: Db, clerk: ClerkClient, clerkUserId: string): Promise<UserWithSettings | null> {
-  const existing = await findUserByClerkId(db, clerkUserId);
-  if (existing) return existing.deleted_at ? null : existing;
-  const { user } = await syncUserFromClerk(db, (await clerk.users.getUser(clerkUserId)).raw);
-  return user && !user.deleted_at ? await findUserByClerkId(db, clerkUserId) : null;
 }

@@ -21,6 +21,13 @@ export const ENV_VARIABLES = {
   }),
   DATA_DIR: nonEmpty,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500),
+  /** `transaction` behind a transaction pooler (PgBouncer transaction mode, Supabase 6543, Neon `-pooler`). */
+  DATABASE_POOL_MODE: z.enum(['session', 'transaction'], {
+    message:
+      'must be session or transaction (transaction: PgBouncer in transaction mode, Supabase port 6543, Neon -pooler)',
+  }),
+  /** How long a reconcile run's lease lasts unrenewed: what a crashed run can block the next one for. */
+  RECONCILE_LEASE_SECONDS: z.coerce.number().int().min(2).max(3_600),
   CLERK_WEBHOOK_SIGNING_SECRET: nonEmpty.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, {
     message: 'must look like whsec_<base64> (Clerk dashboard → Webhooks → Signing Secret)',
   }),

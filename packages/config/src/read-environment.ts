@@ -51,6 +51,8 @@ export interface SharedConfig {
   /** ROLES: the roles an admin can give; always includes admin. */
   roles: string[];
   port: number;
+  /** RECONCILE_LEASE_SECONDS in ms: how long a crashed reconcile run can keep the next one waiting. */
+  reconcileLeaseMs: number;
 }
 
 export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSize: number }): SharedConfig {
@@ -58,8 +60,9 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
   const dataDir = resolveDataDir(r.read('DATA_DIR'));
   const database = databaseConfigFromEnv(databaseUrl, dataDir);
   const poolSize = r.read('DATABASE_POOL_SIZE') ?? options.defaultPoolSize;
+  const poolMode = r.read('DATABASE_POOL_MODE') ?? 'session';
   return {
-    database: database.kind === 'postgres' ? { ...database, poolSize } : database,
+    database: database.kind === 'postgres' ? { ...database, poolSize, poolMode } : database,
     dataDir,
     clerk: {
       secretKey: r.read('CLERK_SECRET_KEY') ?? null,
@@ -75,6 +78,7 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
     },
     roles: r.read('ROLES') ?? [...DEFAULT_ROLES],
     port: r.read('PORT') ?? DEFAULT_PORT,
+    reconcileLeaseMs: (r.read('RECONCILE_LEASE_SECONDS') ?? 60) * 1000,
   };
 }
 

@@ -1,13 +1,16 @@
 /**
- * `@usersync/core` as a library in your own Node backend: this is its public API, small on purpose
- * (docs/use-as-a-library.md). The subpath exports (`@usersync/core/sync`, `/db`, …) serve usersync's own
- * apps and may change.
+ * `@usersync/core`, the installable package: this root entry is its public API, small on purpose
+ * (docs/use-as-a-library.md). Nothing else is exported from the package; `@usersync/core/internal` and the
+ * other workspace-only subpaths serve usersync's own apps and may change (decision 171).
  *
- * - `createDatabase` + `migrateToLatest`: open your PostgreSQL (or an embedded PGlite) and create or
- *   update usersync's tables in it.
- * - `applyClerkEvent`: apply one Clerk webhook delivery whose Svix signature you verified on the raw body.
- * - `syncUserFromClerk`: apply a user you read from Clerk's Backend API (when the webhook has not arrived).
- * - `findUserByClerkId` / `findUserById`: read the row your own tables reference by `users.id`.
+ * - `createDatabase` + `migrateToLatest`: open your PostgreSQL (or an embedded PGlite, an optional peer
+ *   dependency) and create or update usersync's tables and functions in it.
+ * - `createClerkWebhookHandler`: the Clerk webhook endpoint as a Fetch API `(Request) => Response` handler.
+ * - `ensureUser`: the signed-in user's row, read from Clerk's Backend API when the webhook has not arrived.
+ * - `applyClerkEvent` / `syncUserFromClerk`: the same rules for a delivery you verified yourself, or a user
+ *   you read from Clerk yourself.
+ * - `findUserByClerkId` / `findUserById` / `listActiveOrganizationsOfUser`: read the rows your own tables
+ *   reference by `users.id`.
  */
 export {
   createDatabase,
@@ -19,12 +22,26 @@ export {
 export type { Database, UserRow } from './db/schema.ts';
 export { MigrationFailedError, migrateToLatest, migrationStatus } from './migrations/index.ts';
 export {
+  listActiveOrganizationsOfUser,
+  type UserOrganization,
+} from './organizations/organization.repository.ts';
+export {
   type ApplyResult,
   type ApplyStatus,
   applyClerkEvent,
   type ClerkDelivery,
 } from './sync/apply-clerk-event.ts';
+export {
+  ClerkUserDeletedError,
+  type EnsureUserOptions,
+  type EnsureUserResult,
+  ensureUser,
+} from './sync/ensure-user.ts';
 export { InvalidClerkUserError } from './sync/errors.ts';
 export type { SyncOptions, UserDeleteMode } from './sync/sync-options.ts';
 export { type SyncUserResult, syncUserFromClerk } from './sync/sync-user-from-clerk.ts';
 export { findUserByClerkId, findUserById, type UserWithSettings } from './users/user.repository.ts';
+export {
+  type ClerkWebhookHandlerOptions,
+  createClerkWebhookHandler,
+} from './webhook/clerk-webhook-handler.ts';

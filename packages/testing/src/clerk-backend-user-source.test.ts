@@ -1,5 +1,4 @@
-import { sampleClerkUser } from '@usersync/core/clerk';
-import { clerkBackendUserSource, clerkRateLimit } from '@usersync/core/clerk-backend';
+import { clerkBackendUserSource, clerkRateLimit, sampleClerkUser } from '@usersync/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClerkKeys } from './clerk-session-tokens.ts';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi } from './fake-clerk-backend-api.ts';

@@ -1,4 +1,4 @@
-import { sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkSessionSigner, createClerkSessionSigner, testClerkKeys } from './clerk-session-tokens.ts';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi } from './fake-clerk-backend-api.ts';
 import { testWebhookSecret } from './svix-signing.ts';

@@ -1,15 +1,17 @@
 // `@usersync/testing/database`: a fresh migrated database per test file, on PostgreSQL and PGlite.
 // The implementation lives in @usersync/core/testing because core's own tests need it and core cannot
 // depend on this package (docs/decisions/060-one-test-kit.md); everything else imports it from here.
-import type { Db } from '@usersync/core/db';
+import type { Db } from '@usersync/core/internal';
 
 export {
   describeEachDatabase,
   openTestDatabase,
+  startThrowawayPgBouncer,
   startThrowawayPostgres,
   TEST_DATABASE_KINDS,
   type TestDatabase,
   type TestDatabaseKind,
+  type ThrowawayPgBouncer,
   type ThrowawayPostgres,
 } from '@usersync/core/testing';
 

@@ -3,7 +3,7 @@ import {
   sampleClerkOrganization,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
+} from '@usersync/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClerkKeys } from './clerk-session-tokens.ts';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi } from './fake-clerk-backend-api.ts';

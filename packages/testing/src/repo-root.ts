@@ -1,4 +1,4 @@
-import { findRepoRoot } from '@usersync/core/repo-root';
+import { findRepoRoot } from '@usersync/core/internal';
 
 /** The checkout this test kit belongs to: where the API's build and the CLI's binary are. */
 export const REPO_ROOT: string =

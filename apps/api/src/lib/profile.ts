@@ -1,7 +1,6 @@
-import type { Db, UserRow } from '@usersync/core/db';
 import type { Profile } from '@usersync/core/http-contract';
-import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/organizations';
-import type { UserWithSettings } from '@usersync/core/users';
+import type { Db, UserRow, UserWithSettings } from '@usersync/core/internal';
+import { listActiveOrganizationsOfUser, type UserOrganization } from '@usersync/core/internal';
 
 /** The identity fields every user object in the contract shares (UserIdentityProperties), from a users row. */
 export function toUserIdentity(user: UserRow) {

@@ -1,4 +1,4 @@
-import { sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkStandIns, createClerkSessionSigner, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-import type { Db } from '@usersync/core/db';
+import type { Db } from '@usersync/core/internal';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {

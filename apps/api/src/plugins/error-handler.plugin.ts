@@ -1,4 +1,4 @@
-import { isDatabaseUnavailableError } from '@usersync/core/db';
+import { isDatabaseUnavailableError } from '@usersync/core/internal';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../lib/api-error.ts';

@@ -1,7 +1,6 @@
-import type { PoolStats } from '@usersync/core/db';
 import type { DecidedDeliveryStatus } from '@usersync/core/http-contract';
-import { latestFinishedRunPerKind } from '@usersync/core/reconcile-runs';
-import { lastWebhookAt } from '@usersync/core/webhook-events';
+import type { PoolStats } from '@usersync/core/internal';
+import { lastWebhookAt, latestFinishedRunPerKind } from '@usersync/core/internal';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 

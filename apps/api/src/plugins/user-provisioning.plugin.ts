@@ -1,20 +1,23 @@
 import type { ClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
-import { promoteListedAdmin } from '@usersync/core/admin';
 import type { SyncStatus } from '@usersync/core/http-contract';
-import { hasActiveMembership, isOrganizationTombstoned } from '@usersync/core/organizations';
 import {
+  findSyncedUser,
+  findUserByClerkId,
+  hasActiveMembership,
   InvalidClerkPayloadError,
   InvalidClerkUserError,
+  isOrganizationTombstoned,
   mapClerkOrganization,
   mapClerkOrganizationMembership,
+  promoteListedAdmin,
+  syncStatusOf,
   syncUserFromClerk,
-  unhandledOutcome,
+  type UserWithSettings,
   type WriteOutcome,
   writeOrganization,
   writeOrganizationMembership,
-} from '@usersync/core/sync';
-import { findUserByClerkId, isTombstoned, type UserWithSettings } from '@usersync/core/users';
+} from '@usersync/core/internal';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppConfig } from '../config.ts';
@@ -119,7 +122,7 @@ export default fp<UserProvisioningOptions>(
         }
         throw error;
       }
-      const status = callerStatus(outcome);
+      const status = syncStatusOf(outcome);
       if (status === null) {
         fastify.metrics.fallbackSync('gone');
         throw gone();
@@ -174,12 +177,9 @@ export default fp<UserProvisioningOptions>(
 
     /** The caller's row when it is there (or the user is known deleted); null: ask Clerk. */
     async function fromDatabase(clerkUserId: string): Promise<Caller | null> {
-      const user = await findUserByClerkId(db, clerkUserId);
-      if (user?.deleted_at) throw gone();
-      if (user?.is_active) return { status: 'existing', user };
-      // Hard-deleted users leave only a tombstone: answer without asking Clerk.
-      if (!user && (await isTombstoned(db, clerkUserId))) throw gone();
-      return null;
+      const found = await findSyncedUser(db, clerkUserId);
+      if (found === 'deleted') throw gone();
+      return found && { status: 'existing', user: found };
     }
 
     async function ensure(clerkUserId: string, log: FastifyBaseLogger = fastify.log): Promise<Caller> {
@@ -287,23 +287,3 @@ export default fp<UserProvisioningOptions>(
   },
   { name: 'user-provisioning', fastify: '5.x', dependencies: ['database', 'clerk-auth', 'metrics'] },
 );
-
-/** What the caller is told after a read from Clerk; null: the user is deleted (410). */
-function callerStatus(outcome: WriteOutcome): SyncStatus | null {
-  switch (outcome) {
-    case 'created':
-      return 'created';
-    // A reactivated row changed: report it as updated.
-    case 'updated':
-    case 'reactivated':
-      return 'updated';
-    // Another request or a webhook stored this (or a newer) version first.
-    case 'unchanged':
-    case 'stale':
-      return 'existing';
-    case 'deleted':
-      return null;
-    default:
-      return unhandledOutcome(outcome);
-  }
-}

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@usersync/core/reconcile-runs';
+import { formatDuration, parseDuration } from '@usersync/core/internal';
 import type { ReconcileScheduleEntry } from '../config.ts';
 
 const KINDS = ['incremental', 'full'] as const;

@@ -1,5 +1,11 @@
-import { clerkBackendUserSource, clerkRateLimit, describeClerkError } from '@usersync/core/clerk-backend';
-import { resolveSince, runRecordedReconcile, scheduledRunStartedSince } from '@usersync/core/reconcile-runs';
+import {
+  clerkBackendUserSource,
+  clerkRateLimit,
+  describeClerkError,
+  resolveSince,
+  runRecordedReconcile,
+  scheduledRunStartedSince,
+} from '@usersync/core/internal';
 import fp from 'fastify-plugin';
 import type { AppConfig, ReconcileScheduleEntry } from '../config.ts';
 import { describeReconcileSchedule } from './reconcile-schedule.ts';
@@ -8,6 +14,7 @@ export interface ReconcileSchedulerOptions {
   reconcile: AppConfig['reconcile'];
   clerk: AppConfig['clerk'];
   sync: AppConfig['sync'];
+  leaseMs?: number;
 }
 
 /**
@@ -62,6 +69,7 @@ export default fp<ReconcileSchedulerOptions>(
             apply: true,
             ...options.sync,
             signal: stopping.signal,
+            leaseMs: options.leaseMs,
             shouldRun: async (database) =>
               !(await scheduledRunStartedSince(database, entry.kind, new Date(slotStart - skew))),
           },

@@ -1,6 +1,9 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { findUserByClerkId } from '@usersync/core/users';
-import { findWebhookEvent } from '@usersync/core/webhook-events';
+import {
+  findUserByClerkId,
+  findWebhookEvent,
+  sampleClerkEvent,
+  sampleClerkUser,
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { signSvixDelivery } from '@usersync/testing/svix';

@@ -1,9 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { mentionsListedEmail, promoteListedAdmin } from '@usersync/core/admin';
-import { svixVerifier } from '@usersync/core/clerk';
-import { isDatabaseUnavailableError } from '@usersync/core/db';
 import { SvixHeadersSchema, WebhookAckSchema } from '@usersync/core/http-contract';
-import { applyClerkEvent } from '@usersync/core/sync';
+import {
+  applyClerkEvent,
+  capText,
+  DATABASE_RETRY_AFTER_SECONDS,
+  exactText,
+  isAcknowledged,
+  isDatabaseUnavailableError,
+  mentionsListedEmail,
+  promoteListedAdmin,
+  svixVerifier,
+  WEBHOOK_BODY_LIMIT,
+  WEBHOOK_REJECTIONS,
+  type WebhookRejection,
+} from '@usersync/core/internal';
 import type { AppConfig } from '../config.ts';
 import { ApiError, errorResponses, notConfigured, serviceUnavailable } from '../lib/api-error.ts';
 
@@ -13,9 +23,6 @@ export interface ClerkWebhookOptions {
   /** ADMIN_EMAILS, applied after a user.created/updated was applied (docs/decisions/100). */
   adminEmails: readonly string[];
 }
-
-/** Svix's own limit is far below this; anything larger is not a Clerk user event. */
-export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /**
  * POST /api/webhooks/clerk: Clerk's deliveries through Svix. The signature covers the exact bytes
@@ -32,6 +39,13 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
     (_request, body, done) => done(null, body),
   );
+  // Too large: the shared answer (payload_too_large), as the Fetch API handler gives; the app's error handler
+  // (the parent of this scoped one) sends it, and everything else, as usual.
+  fastify.setErrorHandler((error) => {
+    if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      throw rejection('payload_too_large');
+    throw error;
+  });
   // Any content type, even one Fastify cannot parse (`application/json, text/plain`, empty): the
   // signature decides, not the label. Seen by the parser step only; the header itself is not used.
   fastify.addHook('onRequest', async (request) => {
@@ -57,12 +71,12 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
       const svixSignature = header(request.headers['svix-signature']);
       if (!svixId || !svixTimestamp || !svixSignature) {
         fastify.metrics.delivery(null, 'rejected', 0);
-        throw new ApiError(400, 'Missing svix headers', { code: 'missing_svix_headers' });
+        throw rejection('missing_svix_headers');
       }
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const raw = exactText(bytes);
       if (raw === null) {
-        throw new ApiError(400, 'Webhook body is not UTF-8', { code: 'invalid_encoding' });
+        throw rejection('invalid_encoding');
       }
 
       try {
@@ -71,7 +85,7 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
         const reason = error instanceof Error ? error.message : 'verification failed';
         request.log.warn({ svixId, outcome: 'rejected', reason }, 'clerk webhook: signature check failed');
         fastify.metrics.delivery(null, 'rejected', 0);
-        throw new ApiError(400, `Invalid webhook signature: ${reason}`, { code: 'invalid_signature' });
+        throw rejection('invalid_signature', reason);
       }
 
       const received = performance.now();
@@ -83,8 +97,8 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
         if (isDatabaseUnavailableError(error)) {
           request.log.error({ svixId, outcome: 'failed', err: error }, 'clerk webhook: database unavailable');
           throw serviceUnavailable(
-            'Database unavailable; the delivery will be retried',
-            5,
+            WEBHOOK_REJECTIONS.database_unavailable.message,
+            DATABASE_RETRY_AFTER_SECONDS,
             'database_unavailable',
           );
         }
@@ -93,8 +107,7 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
       }
 
       const { status, type, clerkUserId } = result;
-      // Core caps what it reads (type, ids); the reason lists one line per problem, so cap it here too.
-      const reason = result.reason === undefined ? undefined : capText(result.reason, 500);
+      const reason = result.reason === undefined ? undefined : capText(result.reason);
       fastify.metrics.delivery(type, status, (performance.now() - received) / 1000, result.eventTimestamp);
       // One line per delivery, written with the response (status code and time included).
       request.logLine = {
@@ -113,34 +126,18 @@ const clerkWebhookRoute: FastifyPluginAsyncTypebox<ClerkWebhookOptions> = async 
           request.log.error({ svixId, clerkUserId, err: error }, 'ADMIN_EMAILS promotion failed'),
         );
       }
-      if (status === 'invalid') {
-        // Recorded by core; a 4xx shows as failed in Clerk's dashboard, and a redelivery is applied afresh.
-        throw new ApiError(422, `Unusable webhook payload: ${reason ?? 'invalid'}`, {
-          code: 'invalid_payload',
-        });
+      if (!isAcknowledged(status)) {
+        throw rejection('invalid_payload', reason ?? 'invalid');
       }
       return { status };
     },
   );
 };
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * The body as text only when that text encodes back to exactly these bytes (strict UTF-8, BOM kept).
- * svix (through standardwebhooks) signs a Buffer's UTF-8 decoding, which maps different invalid byte
- * sequences to the same U+FFFD text; refusing what is not UTF-8 makes its check one over the bytes received.
- */
-function exactText(bytes: Buffer): string | null {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
-function capText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+/** One of the shared answers (clerk-webhook-answers.ts in core), as the error the error handler sends. */
+function rejection(code: WebhookRejection, detail?: string): ApiError {
+  const { status, message } = WEBHOOK_REJECTIONS[code];
+  return new ApiError(status, detail ? `${message}: ${detail}` : message, { code });
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HealthResponseSchema } from '@usersync/core/http-contract';
-import { readSyncHealth } from '@usersync/core/sync-health';
-import { countUsers } from '@usersync/core/users';
+import { countUsers, readSyncHealth } from '@usersync/core/internal';
 
 export interface HealthRouteOptions {
   /** STALE_AFTER: see readSyncHealth. */

@@ -1,6 +1,9 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { clerkBackendUserSource } from '@usersync/core/clerk-backend';
-import { runRecordedReconcile } from '@usersync/core/reconcile-runs';
+import {
+  clerkBackendUserSource,
+  runRecordedReconcile,
+  sampleClerkEvent,
+  sampleClerkUser,
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

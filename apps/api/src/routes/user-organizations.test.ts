@@ -3,7 +3,7 @@ import {
   sampleClerkOrganization,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

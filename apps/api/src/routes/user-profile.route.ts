@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ProfileSchema, ProfileUpdateSchema } from '@usersync/core/http-contract';
-import { updateAppOwnedFields } from '@usersync/core/users';
+import { updateAppOwnedFields } from '@usersync/core/internal';
 import { ApiError, errorResponses } from '../lib/api-error.ts';
 import { loadProfile } from '../lib/profile.ts';
 

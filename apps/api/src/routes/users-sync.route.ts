@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { promoteListedAdmin } from '@usersync/core/admin';
 import { SyncResponseSchema } from '@usersync/core/http-contract';
-import { findUserByClerkId } from '@usersync/core/users';
+import { findUserByClerkId, promoteListedAdmin } from '@usersync/core/internal';
 import { errorResponses } from '../lib/api-error.ts';
 import { loadProfile } from '../lib/profile.ts';
 

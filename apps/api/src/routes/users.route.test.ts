@@ -1,6 +1,9 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { createInvitation } from '@usersync/core/invitations';
-import { findUserByClerkId } from '@usersync/core/users';
+import {
+  createInvitation,
+  findUserByClerkId,
+  sampleClerkEvent,
+  sampleClerkUser,
+} from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns, startFakeClerkBackendApi } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

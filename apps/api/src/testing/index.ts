@@ -1,4 +1,4 @@
-import type { Db, PoolStats } from '@usersync/core/db';
+import type { Db, PoolStats } from '@usersync/core/internal';
 import type { ClerkStandIns } from '@usersync/testing/clerk';
 import { signSvixDelivery } from '@usersync/testing/svix';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';

@@ -1,5 +1,10 @@
-import { createInvitation, InvalidInvitationError, listInvitations } from '@usersync/core/invitations';
-import { findActiveUserByEmail, updateAppOwnedFields } from '@usersync/core/users';
+import {
+  createInvitation,
+  findActiveUserByEmail,
+  InvalidInvitationError,
+  listInvitations,
+  updateAppOwnedFields,
+} from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { printTable } from '../output/table.ts';

@@ -5,7 +5,7 @@ import {
   migrateToLatest,
   migrationStatus,
   sqlFunctionStatus,
-} from '@usersync/core/migrations';
+} from '@usersync/core/internal';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 

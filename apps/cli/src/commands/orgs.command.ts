@@ -1,4 +1,4 @@
-import { findOrganizationWithMembers, listOrganizations } from '@usersync/core/organizations';
+import { findOrganizationWithMembers, listOrganizations } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { printTable } from '../output/table.ts';

@@ -1,6 +1,10 @@
-import { sampleClerkUser } from '@usersync/core/clerk';
-import { insertReconcileRun, listReconcileRuns, withReconcileLock } from '@usersync/core/reconcile-runs';
-import { findUserByClerkId } from '@usersync/core/users';
+import {
+  findUserByClerkId,
+  insertReconcileRun,
+  listReconcileRuns,
+  sampleClerkUser,
+  withReconcileLock,
+} from '@usersync/core/internal';
 import {
   addClerkUsers,
   type FakeClerkBackendApi,

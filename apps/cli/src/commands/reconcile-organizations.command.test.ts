@@ -1,10 +1,10 @@
 import {
+  applyClerkEvent,
   sampleClerkEvent,
   sampleClerkOrganization,
   sampleClerkOrganizationMembership,
   sampleClerkUser,
-} from '@usersync/core/clerk';
-import { applyClerkEvent } from '@usersync/core/sync';
+} from '@usersync/core/internal';
 import { type FakeClerkBackendApi, startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';

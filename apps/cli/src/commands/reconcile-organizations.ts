@@ -1,14 +1,12 @@
 import {
+  type ClerkListSource,
   clerkBackendOrganizationSource,
   clerkErrorStatus,
-  type RetryPolicy,
-} from '@usersync/core/clerk-backend';
-import {
-  type ClerkListSource,
   type KindReconcileSummary,
   type OrganizationReconcileKind,
+  type RetryPolicy,
   reconcileOrganizationKind,
-} from '@usersync/core/reconcile';
+} from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';

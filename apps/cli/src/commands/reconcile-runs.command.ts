@@ -1,5 +1,5 @@
-import type { ReconcileRunRow } from '@usersync/core/db';
-import { listReconcileRuns } from '@usersync/core/reconcile-runs';
+import type { ReconcileRunRow } from '@usersync/core/internal';
+import { listReconcileRuns } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { printTable } from '../output/table.ts';

@@ -1,7 +1,12 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import type { Db } from '@usersync/core/db';
-import { createInvitation } from '@usersync/core/invitations';
-import { applyClerkEvent, mapClerkUser, syncUserFromClerk } from '@usersync/core/sync';
+import type { Db } from '@usersync/core/internal';
+import {
+  applyClerkEvent,
+  createInvitation,
+  mapClerkUser,
+  sampleClerkEvent,
+  sampleClerkUser,
+  syncUserFromClerk,
+} from '@usersync/core/internal';
 import {
   addClerkUsers,
   type FakeClerkBackendApi,

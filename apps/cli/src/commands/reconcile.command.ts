@@ -1,7 +1,11 @@
-import { clerkBackendUserSource, type RetryPolicy } from '@usersync/core/clerk-backend';
-import type { ReconcileRunRow } from '@usersync/core/db';
-import type { ClerkUserSource, ReconcileSummary } from '@usersync/core/reconcile';
-import { parseSince, resolveSince, runRecordedReconcile } from '@usersync/core/reconcile-runs';
+import type { ClerkUserSource, ReconcileRunRow, ReconcileSummary } from '@usersync/core/internal';
+import {
+  clerkBackendUserSource,
+  parseSince,
+  type RetryPolicy,
+  resolveSince,
+  runRecordedReconcile,
+} from '@usersync/core/internal';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { requireClerkSecretKey } from '../env.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
@@ -101,6 +105,7 @@ export async function reconcileCommand(
       deactivateMissing: options.deactivateMissing,
       force: options.force,
       signal: ctx.signal,
+      leaseMs: ctx.config.reconcileLeaseMs,
       onProgress: (p) => progress.update(p),
     });
     if (result.outcome !== 'ran') {

@@ -1,8 +1,10 @@
-import { sampleClerkUser } from '@usersync/core/clerk';
-import { createDatabase } from '@usersync/core/db';
-import { listInvitations } from '@usersync/core/invitations';
-import { syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId } from '@usersync/core/users';
+import {
+  createDatabase,
+  findUserByClerkId,
+  listInvitations,
+  sampleClerkUser,
+  syncUserFromClerk,
+} from '@usersync/core/internal';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';

@@ -1,7 +1,4 @@
-import { listAuditLog } from '@usersync/core/audit-log';
-import { sampleClerkUser } from '@usersync/core/clerk';
-import { syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId } from '@usersync/core/users';
+import { findUserByClerkId, listAuditLog, sampleClerkUser, syncUserFromClerk } from '@usersync/core/internal';
 import { startFakeClerkBackendApi, testClerkKeys } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';

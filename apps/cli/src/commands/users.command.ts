@@ -1,16 +1,17 @@
 import { userInfo } from 'node:os';
 import { createClerkClient } from '@clerk/backend';
-import { changeUserRole, LastAdminError } from '@usersync/core/admin';
-import type { Db } from '@usersync/core/db';
+import type { Db } from '@usersync/core/internal';
 import {
+  changeUserRole,
   countUsers,
   findActiveUserByEmail,
   findUserByClerkId,
   findUserById,
   isUuid,
+  LastAdminError,
   listUsers,
   type UserWithSettings,
-} from '@usersync/core/users';
+} from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { printTable } from '../output/table.ts';

@@ -1,4 +1,4 @@
-import { pruneWebhookEvents } from '@usersync/core/webhook-events';
+import { pruneWebhookEvents } from '@usersync/core/internal';
 import { type CommandContext, confirmDestructive } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 

@@ -1,7 +1,10 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { applyClerkEvent } from '@usersync/core/sync';
-import { findUserByClerkId } from '@usersync/core/users';
-import { lastWebhookAt } from '@usersync/core/webhook-events';
+import {
+  applyClerkEvent,
+  findUserByClerkId,
+  lastWebhookAt,
+  sampleClerkEvent,
+  sampleClerkUser,
+} from '@usersync/core/internal';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { expect, it } from 'vitest';
 import { EXIT } from '../exit-codes.ts';

@@ -2,7 +2,7 @@ import {
   replayWebhookEvent,
   WebhookEventNotFoundError,
   WebhookEventNotReplayableError,
-} from '@usersync/core/reconcile';
+} from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 

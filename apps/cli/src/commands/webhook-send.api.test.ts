@@ -1,5 +1,5 @@
 import { buildTestApp } from '@usersync/api/testing';
-import { findUserByClerkId } from '@usersync/core/users';
+import { findUserByClerkId } from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import { runCliProcess } from '@usersync/testing/processes';

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleClerkUser } from '@usersync/core/clerk';
+import { sampleClerkUser } from '@usersync/core/internal';
 import { testWebhookSecret } from '@usersync/testing/svix';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

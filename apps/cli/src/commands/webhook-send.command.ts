@@ -6,6 +6,7 @@ import {
   CLERK_EVENT_TYPES,
   type ClerkEventType,
   clerkId,
+  findUserByClerkId,
   type OrganizationEventType,
   type SampleUserOptions,
   sampleClerkEvent,
@@ -15,8 +16,7 @@ import {
   sampleClerkUser,
   signSvixDelivery,
   type UserEventType,
-} from '@usersync/core/clerk';
-import { findUserByClerkId } from '@usersync/core/users';
+} from '@usersync/core/internal';
 import { type CommandContext, resolvePath } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
 

@@ -1,4 +1,4 @@
-import type { ReconcileProgress } from '@usersync/core/reconcile';
+import type { ReconcileProgress } from '@usersync/core/internal';
 import cliProgress from 'cli-progress';
 import type { CliIo } from '../command-context.ts';
 

@@ -1,4 +1,4 @@
-import type { KindCounts, ReconcileCounts } from '@usersync/core/reconcile';
+import type { KindCounts, ReconcileCounts } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 
 /** Writes one `label  value  note` line of a reconcile report. */

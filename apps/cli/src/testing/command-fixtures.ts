@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '@usersync/core/db';
+import type { Db } from '@usersync/core/internal';
 import type { CliIo, CommandContext } from '../command-context.ts';
 import { type CliConfig, readCliConfig } from '../env.ts';
 

@@ -2,7 +2,7 @@ import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'no
 import { clerkId } from './sample-clerk-payloads.ts';
 
 // The Svix signature scheme, both ways: the API verifies deliveries with it, and `usersync webhook send`,
-// the benchmarks and the tests sign with it. svix-signature.test.ts (apps/api/src/lib) holds it to the
+// the benchmarks and the tests sign with it. svix-signature.test.ts beside it holds it to the
 // `svix` package's own Webhook.verify.
 
 /** Svix rejects deliveries signed more than 5 minutes before or after now. */

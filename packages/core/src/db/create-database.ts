@@ -1,15 +1,16 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import type { DatabaseConfig } from '@usersync/config';
+import type { PGlite } from '@electric-sql/pglite';
+import type { DatabaseConfig, PoolMode } from '@usersync/config';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { registerStatementRunner } from './prepared-statement.ts';
+import { registerStatementRunner, type StatementRunner } from './prepared-statement.ts';
 import type { Database } from './schema.ts';
 
 // Which database and where are configuration (DATABASE_URL, DATA_DIR): packages/config/src/database.ts.
 export {
   type DatabaseConfig,
   databaseConfigFromEnv,
+  type PoolMode,
   resolveDataDir,
   resolveRepoPath,
 } from '@usersync/config';
@@ -108,10 +109,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     // a Postgres restart mid-request would crash the process. The query in flight still fails.
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    registerStatementRunner(db, async (statement, values) => {
-      const result = await pool.query({ name: statement.name, text: statement.text, values });
-      return result.rows;
-    });
+    registerStatementRunner(db, preparedStatementRunner(pool, config.poolMode ?? 'session'));
     return {
       db,
       kind: 'postgres',
@@ -125,13 +123,21 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     mkdirSync(config.dataDir, { recursive: true });
     release = lockDataDir(config.dataDir);
   }
-  const pglite = new PGlite(config.dataDir);
+  const { dataDir } = config;
+  // Loaded on first use: PGlite is an optional peer dependency of the installable package, needed only by
+  // those who embed the database (decision 170).
+  let opened: Promise<PGlite> | undefined;
+  const pglite = () => {
+    opened ??= loadPGlite().then((Embedded) => new Embedded(dataDir));
+    return opened;
+  };
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   // Straight to PGlite (it queues behind an open transaction), not through Kysely's connection, which
   // would send it into whatever Kysely transaction is open at the time.
   registerStatementRunner(
     db,
-    async (statement, values) => (await pglite.query<Record<string, unknown>>(statement.text, values)).rows,
+    async (statement, values) =>
+      (await (await pglite()).query<Record<string, unknown>>(statement.text, values)).rows,
   );
   return {
     db,
@@ -141,11 +147,49 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
     close: async () => {
       try {
         await db.destroy();
+        // Kysely closes only an instance it opened itself; the statement runner may have opened it first.
+        const embedded = await opened;
+        if (embedded && !embedded.closed) await embedded.close();
       } finally {
         release();
       }
     },
   };
+}
+
+/**
+ * Session mode: named statements, parsed and planned once per connection (the write path's rule
+ * functions are inlined into the plan, which a named statement keeps). Transaction mode: unnamed ones,
+ * which a pooler's next client never sees. A session-mode URL that turns out to be a transaction pooler
+ * (the statement is missing on, or already on, the server connection the pooler picked) switches this
+ * pool to unnamed statements and runs the statement again: Postgres refused it before running it.
+ */
+function preparedStatementRunner(pool: pg.Pool, mode: PoolMode): StatementRunner {
+  let named = mode === 'session';
+  return async (statement, values) => {
+    if (!named) return (await pool.query({ text: statement.text, values })).rows;
+    try {
+      return (await pool.query({ name: statement.name, text: statement.text, values })).rows;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      // 26000: prepared statement does not exist; 42P05: prepared statement already exists.
+      if (code !== '26000' && code !== '42P05') throw error;
+      named = false;
+      return (await pool.query({ text: statement.text, values })).rows;
+    }
+  };
+}
+
+async function loadPGlite(): Promise<typeof PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      "The embedded database needs the package @electric-sql/pglite: install it (npm install @electric-sql/pglite), or use { kind: 'postgres', url }.",
+      { cause: error },
+    );
+  }
 }
 
 /** True for errors that mean "the database is not there" rather than "the query is wrong". */

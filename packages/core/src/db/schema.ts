@@ -108,6 +108,16 @@ export interface ReconcileRunsTable {
   runner: string | null;
 }
 
+/** The one-reconcile-at-a-time lease: at most one row (reconcile-runs/reconcile-lock.ts owns it). */
+export interface ReconcileLeaseTable {
+  id: Generated<boolean>;
+  /** `hostname:pid:random` of the run holding it. */
+  holder: string;
+  acquired_at: Timestamp;
+  /** Renewed while the run works; after it, any run may take the lease over. */
+  expires_at: Timestamp;
+}
+
 /** One admin action: who (actor), what (action), target, the state before and after, when. */
 export interface AuditLogTable {
   id: Generated<string>;
@@ -196,6 +206,7 @@ export interface Database {
   user_tombstones: UserTombstonesTable;
   invitations: InvitationsTable;
   reconcile_runs: ReconcileRunsTable;
+  reconcile_lease: ReconcileLeaseTable;
   audit_log: AuditLogTable;
   organizations: OrganizationsTable;
   organization_memberships: OrganizationMembershipsTable;

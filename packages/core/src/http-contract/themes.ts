@@ -11,7 +11,3 @@ export const THEME_STORAGE_KEY = 'usersync:theme';
 export function isThemeName(value: unknown): value is ThemeName {
   return (THEMES as readonly unknown[]).includes(value);
 }
-
-// The SPA's one browser-safe subpath of core (`@usersync/core/http-contract/themes`) also carries the
-// contract's value lists, so the console's filters and badges use the same lists as the API.
-export * from './lists.ts';

@@ -7,6 +7,7 @@ import * as reconcileRuns from './2026_11_30_0300_reconcile_runs.ts';
 import * as auditLog from './2026_11_30_0400_audit_log.ts';
 import * as deliveriesTogether from './2026_11_30_0500_deliveries_together.ts';
 import * as setBasedUserWrites from './2026_11_30_0600_set_based_user_writes.ts';
+import * as reconcileLease from './2026_12_07_0100_reconcile_lease.ts';
 import { installSqlFunctions } from './install-sql-functions.ts';
 
 // Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
@@ -21,6 +22,7 @@ export const TABLE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_0400_audit_log': auditLog,
   '2026_11_30_0500_deliveries_together': deliveriesTogether,
   '2026_11_30_0600_set_based_user_writes': setBasedUserWrites,
+  '2026_12_07_0100_reconcile_lease': reconcileLease,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
@@ -54,6 +56,38 @@ type AnyTransaction = Transaction<any>;
 // Kysely's migration lock (its PostgresAdapter's advisory lock id), held here for the whole transaction.
 const MIGRATION_LOCK_ID = '3853314791062309107';
 
+/** The migration lock, until the transaction ends (through transaction poolers too: decision 150). */
+async function lockMigrations(trx: AnyTransaction): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_ID)}::bigint)`.execute(trx);
+}
+
+/**
+ * The migrator for a transaction that holds the migration lock already, with Kysely's own lock skipped:
+ * Kysely 0.29 takes a *session* lock and releases it with a later statement, which behind a transaction
+ * pooler may leave it on a server session the pooler hands to others, and which fails in a transaction
+ * a failed migration aborted (hiding that migration's error). Its adapter's acquire/release are no-ops here.
+ */
+function lockedMigrator(trx: AnyTransaction): Migrator {
+  const executor = trx.getExecutor();
+  const adapter = Object.create(executor.adapter, {
+    acquireMigrationLock: { value: async () => {} },
+    releaseMigrationLock: { value: async () => {} },
+  });
+  // Kysely's classes keep private fields: their methods must run on the real objects.
+  const bound = <T extends object>(target: T, prop: string | symbol) => {
+    const value = Reflect.get(target, prop, target);
+    return typeof value === 'function' ? value.bind(target) : value;
+  };
+  const lockFreeExecutor = new Proxy(executor, {
+    get: (target, prop) => (prop === 'adapter' ? adapter : bound(target, prop)),
+  });
+  return migratorFor(
+    new Proxy(trx, {
+      get: (target, prop) => (prop === 'getExecutor' ? () => lockFreeExecutor : bound(target, prop)),
+    }),
+  );
+}
+
 /**
  * Applies every pending migration, then installs every new or changed SQL function file
  * (install-sql-functions.ts), all in one transaction under the migration lock: replicas starting
@@ -63,9 +97,9 @@ const MIGRATION_LOCK_ID = '3853314791062309107';
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const run = async (trx: AnyTransaction) => {
-    // Kysely's own lock is released when its migrations are done; ours lasts until the functions are in.
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_ID)}::bigint)`.execute(trx);
-    const applied = unwrap(await migratorFor(trx).migrateToLatest());
+    // Held until the functions are in too.
+    await lockMigrations(trx);
+    const applied = unwrap(await lockedMigrator(trx).migrateToLatest());
     // A migration that ran (up again after a down, or a database from before the files) may have
     // replaced or dropped functions: every file goes in again; only new or changed ones are reported.
     const installed = await installSqlFunctions(trx, { reinstallAll: applied.length > 0 });
@@ -77,7 +111,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 /** Reverts the newest applied migration. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {
-  return unwrap(await migratorFor(db).migrateDown());
+  const run = async (trx: AnyTransaction) => {
+    await lockMigrations(trx);
+    return unwrap(await lockedMigrator(trx).migrateDown());
+  };
+  return db.isTransaction ? run(db as AnyTransaction) : db.transaction().execute(run);
 }
 
 export interface MigrationStatus {

@@ -28,6 +28,8 @@ export interface RecordedReconcileOptions extends Omit<ReconcileOptions, 'increm
    * uses it so a slot another replica already served is not run twice).
    */
   shouldRun?: (db: Db) => Promise<boolean>;
+  /** How long the run's lease lasts unrenewed (RECONCILE_LEASE_SECONDS; default 60 s). */
+  leaseMs?: number;
 }
 
 export type RecordedReconcileResult =
@@ -57,43 +59,54 @@ export async function runRecordedReconcile(
 ): Promise<RecordedReconcileResult> {
   const { kind } = options;
   if (kind === 'incremental' && !options.since) throw new Error('an incremental reconcile needs since');
-  const locked = await withReconcileLock(db, async (): Promise<RecordedReconcileResult> => {
-    await interruptAbandonedRuns(db);
-    if (options.shouldRun && !(await options.shouldRun(db))) return { outcome: 'skipped' };
-    const since =
-      kind === 'full'
-        ? null
-        : typeof options.since === 'function'
-          ? await options.since(db)
-          : (options.since ?? null);
-    const run = await insertReconcileRun(db, {
-      kind,
-      trigger: options.trigger,
-      dryRun: !options.apply,
-      since,
-      runner: `${hostname()}:${process.pid}`,
-    });
-    let summary: ReconcileSummary;
-    try {
-      summary = await reconcileUsers(db, sourceFor(since), {
-        ...options,
-        incremental: kind === 'incremental',
+  const locked = await withReconcileLock(
+    db,
+    async (leaseLost): Promise<RecordedReconcileResult> => {
+      await interruptAbandonedRuns(db);
+      if (options.shouldRun && !(await options.shouldRun(db))) return { outcome: 'skipped' };
+      const since =
+        kind === 'full'
+          ? null
+          : typeof options.since === 'function'
+            ? await options.since(db)
+            : (options.since ?? null);
+      const run = await insertReconcileRun(db, {
+        kind,
+        trigger: options.trigger,
+        dryRun: !options.apply,
+        since,
+        runner: `${hostname()}:${process.pid}`,
       });
-    } catch (error) {
-      const aborted = options.signal?.aborted || (error as Error | null)?.name === 'AbortError';
-      await finishReconcileRun(db, run.id, {
-        status: aborted ? 'interrupted' : 'failed',
-        usersRead: 0,
-        counts: {},
-        driftFound: 0,
-        error: aborted ? 'stopped before it finished (committed pages stay)' : describe(error),
-        setWatermark: false,
-      }).catch(() => {});
-      throw error;
-    }
-    const finished = await finishReconcileRun(db, run.id, recordOf(summary, kind));
-    return { outcome: 'ran', run: finished, summary };
-  });
+      let summary: ReconcileSummary;
+      try {
+        summary = await reconcileUsers(db, sourceFor(since), {
+          ...options,
+          // A run that lost its lease stops between pages, as a stopped one does.
+          signal: options.signal ? AbortSignal.any([options.signal, leaseLost]) : leaseLost,
+          incremental: kind === 'incremental',
+        });
+      } catch (error) {
+        const aborted =
+          options.signal?.aborted || leaseLost.aborted || (error as Error | null)?.name === 'AbortError';
+        await finishReconcileRun(db, run.id, {
+          status: aborted ? 'interrupted' : 'failed',
+          usersRead: 0,
+          counts: {},
+          driftFound: 0,
+          error: leaseLost.aborted
+            ? `stopped: ${(leaseLost.reason as Error).message} (committed pages stay)`
+            : aborted
+              ? 'stopped before it finished (committed pages stay)'
+              : describe(error),
+          setWatermark: false,
+        }).catch(() => {});
+        throw error;
+      }
+      const finished = await finishReconcileRun(db, run.id, recordOf(summary, kind));
+      return { outcome: 'ran', run: finished, summary };
+    },
+    { leaseMs: options.leaseMs },
+  );
   return locked.acquired ? locked.value : { outcome: 'busy' };
 }
 

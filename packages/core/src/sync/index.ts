@@ -12,6 +12,14 @@ export {
   type PrepareClerkEvent,
   type PreparedClerkEvent,
 } from './clerk-event-handlers.ts';
+export {
+  ClerkUserDeletedError,
+  type EnsureUserOptions,
+  type EnsureUserResult,
+  ensureUser,
+  findSyncedUser,
+  syncStatusOf,
+} from './ensure-user.ts';
 export { InvalidClerkPayloadError, InvalidClerkUserError, unhandledOutcome } from './errors.ts';
 export {
   mapClerkOrganization,

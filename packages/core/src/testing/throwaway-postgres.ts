@@ -38,8 +38,7 @@ export async function startThrowawayPostgres(
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    const { uid, gid } = postgresUser();
     chownSync(dir, uid, gid);
     chmodSync(dir, 0o700);
   }
@@ -96,7 +95,14 @@ export async function startThrowawayPostgres(
   return handle;
 }
 
+/** The `postgres` system user, which servers run as when the tests run as root. */
+export function postgresUser(): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
 // runuser lives in /usr/sbin, which a minimal PATH may lack.
-function runuser(): string {
+export function runuser(): string {
   return ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
 }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAuditLog } from '@usersync/core/audit-log';
 import {
   AdminHeadersSchema,
   AuditEntrySchema,
   AuditLogQuerySchema,
   PagedSchema,
 } from '@usersync/core/http-contract';
+import { listAuditLog } from '@usersync/core/internal';
 import { adminErrorResponses, pageLimit, toAuditEntry } from './admin-mappers.ts';
 
 /** GET /api/v1/admin/audit-log?targetId=&cursor=: every admin action, newest first. */

@@ -1,7 +1,6 @@
-import type { AuditLogRow, UserRow, WebhookEventRow } from '@usersync/core/db';
 import type { AdminUser, AdminUserSummary, AuditEntry, DeliverySummary } from '@usersync/core/http-contract';
-import { userStatus } from '@usersync/core/users';
-import type { WebhookEventSummary } from '@usersync/core/webhook-events';
+import type { AuditLogRow, UserRow, WebhookEventRow, WebhookEventSummary } from '@usersync/core/internal';
+import { userStatus } from '@usersync/core/internal';
 import { errorResponses } from '../../lib/api-error.ts';
 import { toUserIdentity } from '../../lib/profile.ts';
 

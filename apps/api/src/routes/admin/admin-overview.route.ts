@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { readAdminOverview } from '@usersync/core/admin';
 import { AdminHeadersSchema, AdminOverviewSchema } from '@usersync/core/http-contract';
+import { readAdminOverview } from '@usersync/core/internal';
 import { adminErrorResponses, toDeliverySummary } from './admin-mappers.ts';
 
 /** p95 processing lag above this shows on the console's "needs attention" list. */

@@ -1,14 +1,6 @@
 import type { ClerkClient } from '@clerk/backend';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  changeUserRole,
-  LastAdminError,
-  membershipsOfUser,
-  promoteListedAdmin,
-  UserNotFoundError,
-} from '@usersync/core/admin';
-import { recordAuditEntry } from '@usersync/core/audit-log';
-import {
   AdminHeadersSchema,
   AdminUserDetailSchema,
   AdminUserSummarySchema,
@@ -20,9 +12,19 @@ import {
   RoleChangeResponseSchema,
   UserListQuerySchema,
 } from '@usersync/core/http-contract';
-import { InvalidClerkUserError, syncUserFromClerk } from '@usersync/core/sync';
-import { findUserByClerkId, searchUsers } from '@usersync/core/users';
-import { listWebhookEvents } from '@usersync/core/webhook-events';
+import {
+  changeUserRole,
+  findUserByClerkId,
+  InvalidClerkUserError,
+  LastAdminError,
+  listWebhookEvents,
+  membershipsOfUser,
+  promoteListedAdmin,
+  recordAuditEntry,
+  searchUsers,
+  syncUserFromClerk,
+  UserNotFoundError,
+} from '@usersync/core/internal';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';
 import { adminClerkFailure, clerkStatus, createClerkBackend, withTimeout } from '../../lib/clerk-backend.ts';

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { recordAuditEntry } from '@usersync/core/audit-log';
 import {
   AdminHeadersSchema,
   DeliveryDetailSchema,
@@ -10,11 +9,14 @@ import {
   SvixIdParamsSchema,
 } from '@usersync/core/http-contract';
 import {
+  findWebhookEvent,
+  listReplaysOf,
+  listWebhookEvents,
+  recordAuditEntry,
   replayWebhookEvent,
   WebhookEventNotFoundError,
   WebhookEventNotReplayableError,
-} from '@usersync/core/reconcile';
-import { findWebhookEvent, listReplaysOf, listWebhookEvents } from '@usersync/core/webhook-events';
+} from '@usersync/core/internal';
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses } from '../../lib/api-error.ts';
 import { adminErrorResponses, pageLimit, toDeliverySummary } from './admin-mappers.ts';

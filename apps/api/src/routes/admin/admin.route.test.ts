@@ -1,5 +1,4 @@
-import { sampleClerkEvent, sampleClerkUser } from '@usersync/core/clerk';
-import { findUserByClerkId } from '@usersync/core/users';
+import { findUserByClerkId, sampleClerkEvent, sampleClerkUser } from '@usersync/core/internal';
 import { type ClerkStandIns, startClerkStandIns } from '@usersync/testing/clerk';
 import { describeEachDatabase } from '@usersync/testing/database';
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,4 @@
-import { ADMIN_ROLE } from '@usersync/core/admin';
-import { findUserByClerkId } from '@usersync/core/users';
+import { ADMIN_ROLE, findUserByClerkId } from '@usersync/core/internal';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError } from '../../lib/api-error.ts';

@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '@usersync/core/http-contract';
-import { CLERK_EVENT_TYPES, DELIVERY_STATUSES } from '@usersync/core/http-contract/themes';
+import { CLERK_EVENT_TYPES, DELIVERY_STATUSES } from '@usersync/core/http-contract/lists';
 import { useDeliveries } from '../../../features/admin/api/list-deliveries.ts';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
 import { DeliveryDrawer } from '../../../features/admin/components/delivery-drawer.tsx';

@@ -1,5 +1,5 @@
 import type { AdminUserStatus, AdminUserSummary } from '@usersync/core/http-contract';
-import { USER_STATUSES } from '@usersync/core/http-contract/themes';
+import { USER_STATUSES } from '@usersync/core/http-contract/lists';
 import { Link } from 'react-router-dom';
 import { paths } from '../../../config/paths.ts';
 import { useUsers } from '../../../features/admin/api/list-users.ts';

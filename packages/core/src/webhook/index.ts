@@ -1,0 +1,2 @@
+export * from './clerk-webhook-answers.ts';
+export * from './clerk-webhook-handler.ts';
