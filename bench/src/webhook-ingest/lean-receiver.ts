@@ -1,23 +1,17 @@
 // The leanest honest Clerk webhook receiver, the second yardstick of the webhook ingest benchmark
 // (docs/decisions/160): Fastify with its logger off, the body kept as the string it arrived as, `svix`'s
 // own `Webhook.verify` (svix 2.x returns nothing), `JSON.parse` of the verified body, and one `INSERT … ON CONFLICT (clerk_id) DO
-// UPDATE` through a `pg` pool of 10 into the same table as the Clerk-docs receiver (BASELINE_SCHEMA).
+// UPDATE` through a `pg` pool of 10 into the same table as the Clerk-docs receiver (one-upsert.ts).
 // No svix-id dedupe, no ordering guard, no event log, no tombstones.
 // `node lean-receiver.ts '<json>'` with { port, databaseUrl }; prints "listening" when ready.
 import Fastify from 'fastify';
 import pg from 'pg';
 import { Webhook } from 'svix';
+import { type ClerkUserFields, upsertUser } from './one-upsert.ts';
 
 interface ClerkUserPayload {
   type: string;
-  data: {
-    id: string;
-    primary_email_address_id: string | null;
-    email_addresses: Array<{ id: string; email_address: string }>;
-    first_name: string | null;
-    last_name: string | null;
-    image_url: string | null;
-  };
+  data: ClerkUserFields;
 }
 
 if (import.meta.main) {
@@ -42,15 +36,7 @@ if (import.meta.main) {
     }
     const evt = JSON.parse(body) as ClerkUserPayload;
     if (evt.type === 'user.created' || evt.type === 'user.updated') {
-      const user = evt.data;
-      const email = user.email_addresses.find((e) => e.id === user.primary_email_address_id)?.email_address;
-      await pool.query(
-        `INSERT INTO users (clerk_id, email, first_name, last_name, image_url)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (clerk_id) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name,
-           last_name = EXCLUDED.last_name, image_url = EXCLUDED.image_url, updated_at = now()`,
-        [user.id, email ?? null, user.first_name, user.last_name, user.image_url],
-      );
+      await upsertUser(pool, evt.data);
     }
     return reply.send('ok');
   });

@@ -22,8 +22,9 @@ import type { LoadConfig, LoadResult } from '../load-generator/load-worker.ts';
 import { scratchDir } from '../paths.ts';
 import type { BenchResult } from '../results.ts';
 import { markdownTable, round } from '../stats.ts';
-import { BASELINE_SCHEMA } from './baseline-receiver.ts';
+
 import { measureLayerCosts } from './layer-costs.ts';
+import { BASELINE_SCHEMA } from './one-upsert.ts';
 
 const LOAD_WORKER = fileURLToPath(new URL('../load-generator/load-worker.ts', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./baseline-receiver.ts', import.meta.url));
