@@ -6,7 +6,7 @@ import {
 } from '../clerk/clerk-payloads.ts';
 import type { Db } from '../db/create-database.ts';
 import { isDatabaseUnavailableError } from '../db/create-database.ts';
-import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
+import { runPrepared } from '../db/prepared-statement.ts';
 import type { WebhookEventStatus } from '../db/schema.ts';
 import { recordDeliveryFailures } from '../webhook-events/webhook-event.repository.ts';
 import { CLERK_EVENT_HANDLERS } from './clerk-event-handlers.ts';
