@@ -12,7 +12,7 @@ import { benchReconcile } from './src/reconcile/reconcile.bench.ts';
 import { BENCHMARKS, type BenchResult, writeResult } from './src/results.ts';
 import { benchSyncFallback } from './src/sync-fallback/sync-fallback.bench.ts';
 import { benchWeb } from './src/web/web.bench.ts';
-import { benchWebhookIngest } from './src/webhook-ingest/webhook-ingest.bench.ts';
+import { benchWebhookIngest, INGEST_VALUE_OPTIONS } from './src/webhook-ingest/webhook-ingest.bench.ts';
 
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -26,7 +26,11 @@ const benchmarks: Record<
   web: { needs: ['apps/web', 'apps/api'], run: benchWeb },
 };
 
-const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Options are flags (--pooler) or take a value, `--name=value` or `--name value` (INGEST_VALUE_OPTIONS).
+const args = process.argv.slice(2);
+const takesValue = (arg: string | undefined) =>
+  (INGEST_VALUE_OPTIONS as readonly string[]).some((name) => arg === `--${name}`);
+const requested = args.filter((a, i) => !a.startsWith('-') && !takesValue(args[i - 1]));
 const unknown = requested.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);

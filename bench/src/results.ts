@@ -32,7 +32,7 @@ export function writeResultsReadme(): void {
     '',
     'Written by `pnpm bench` (bench/run.ts); each section comes from the JSON file of the same name here.',
     'Benchmarks report figures; they never fail the build. Webhook ingest runs on its own durable PostgreSQL',
-    '(default settings) against a baseline receiver in the same run; the others use a throwaway cluster with',
+    '(default settings) beside the Clerk-docs and lean receivers in the same run; the others use a throwaway cluster with',
     '`fsync=off`, `synchronous_commit=off`, `full_page_writes=off` (no disk-flush cost): their absolute',
     'figures are higher than on a durable server.',
     '',

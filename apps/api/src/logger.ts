@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
+import pino from 'pino';
 
 /**
  * Secrets, tokens and signatures never reach the log. The request serializer below logs no headers
@@ -56,7 +57,12 @@ export function loggerOptions(settings: LoggerSettings): NonNullable<FastifyServ
         };
       },
     },
-    ...(settings.stream && { stream: settings.stream }),
+    // Synchronous writes to stdout. pino's default destination writes asynchronously through libuv's
+    // thread pool: at low load every line cost a worker thread's wake-up and an extra event-loop turn
+    // to learn it was written (docs/decisions/161).
+    ...(settings.stream
+      ? { stream: settings.stream }
+      : !settings.pretty && { stream: pino.destination({ dest: 1, sync: true }) }),
     ...(settings.pretty &&
       !settings.stream && {
         transport: {

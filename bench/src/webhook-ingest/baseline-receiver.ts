@@ -6,18 +6,7 @@
 import { verifyWebhook } from '@clerk/fastify/webhooks';
 import Fastify from 'fastify';
 import pg from 'pg';
-
-/** The tutorials' table: Clerk's id as the key, a few profile columns. */
-export const BASELINE_SCHEMA = `
-  CREATE TABLE users (
-    clerk_id   text PRIMARY KEY,
-    email      text,
-    first_name text,
-    last_name  text,
-    image_url  text,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now()
-  )`;
+import { upsertUser } from './one-upsert.ts';
 
 if (import.meta.main) {
   const { port, databaseUrl } = JSON.parse(process.argv[2] ?? '{}') as { port: number; databaseUrl: string };
@@ -29,15 +18,7 @@ if (import.meta.main) {
     try {
       const evt = await verifyWebhook(request);
       if (evt.type === 'user.created' || evt.type === 'user.updated') {
-        const user = evt.data;
-        const email = user.email_addresses.find((e) => e.id === user.primary_email_address_id)?.email_address;
-        await pool.query(
-          `INSERT INTO users (clerk_id, email, first_name, last_name, image_url)
-           VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (clerk_id) DO UPDATE SET email = EXCLUDED.email, first_name = EXCLUDED.first_name,
-             last_name = EXCLUDED.last_name, image_url = EXCLUDED.image_url, updated_at = now()`,
-          [user.id, email ?? null, user.first_name, user.last_name, user.image_url],
-        );
+        await upsertUser(pool, evt.data);
       }
       return reply.send('Webhook received');
     } catch (err) {

@@ -117,6 +117,10 @@ export const recordDeliveryFailuresFunction = sqlFunction(
   'usersync_record_delivery_failures',
   new URL('./webhook-events/usersync_record_delivery_failures.sql', import.meta.url),
 );
+export const recordDeliveryOutcomeFunction = sqlFunction(
+  'usersync_record_delivery_outcome',
+  new URL('./webhook-events/usersync_record_delivery_outcome.sql', import.meta.url),
+);
 export const applyClerkEventFunction = sqlFunction(
   'usersync_apply_clerk_event',
   new URL('./sync/usersync_apply_clerk_event.sql', import.meta.url),
@@ -128,6 +132,10 @@ export const lockDeliverySubjectsFunction = sqlFunction(
 export const applyClerkDeliveriesTogetherFunction = sqlFunction(
   'usersync_apply_clerk_deliveries_together',
   new URL('./sync/usersync_apply_clerk_deliveries_together.sql', import.meta.url),
+);
+export const applyLoneUserUpsertFunction = sqlFunction(
+  'usersync_apply_lone_user_upsert',
+  new URL('./sync/usersync_apply_lone_user_upsert.sql', import.meta.url),
 );
 export const applyClerkDeliveriesFunction = sqlFunction(
   'usersync_apply_clerk_deliveries',
@@ -214,9 +222,11 @@ export const SQL_FUNCTIONS: readonly SqlFunction[] = [
   applyClerkBillingSubscriptionUpsertFunction,
   applyClerkBillingSubscriptionItemUpsertFunction,
   recordDeliveryOutcomesFunction,
+  recordDeliveryOutcomeFunction,
   recordDeliveryFailuresFunction,
   applyClerkEventFunction,
   lockDeliverySubjectsFunction,
   applyClerkDeliveriesTogetherFunction,
+  applyLoneUserUpsertFunction,
   applyClerkDeliveriesFunction,
 ];

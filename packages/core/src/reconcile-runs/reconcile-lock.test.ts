@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -39,6 +41,32 @@ describeEachDatabase('the reconcile lease', (use) => {
       acquired: true,
       value: 'after the lease',
     });
+  });
+
+  it("a lease whose holder was a process of this host that is gone is taken over at once; a live one's is not", async () => {
+    const { db } = use();
+    // A process that has exited: its pid names no process now.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const leave = (holder: string) =>
+      db
+        .insertInto('reconcile_lease')
+        .values({
+          holder,
+          acquired_at: sql`clock_timestamp()`,
+          expires_at: sql`clock_timestamp() + interval '1 hour'`,
+        })
+        .execute();
+    await leave(`${hostname()}:${process.ppid}:alive`);
+    expect(await withReconcileLock(db, async () => 'live holder')).toEqual({ acquired: false });
+    await db.deleteFrom('reconcile_lease').execute();
+    await leave(`${hostname()}:${gone.stdout}:dead`);
+    expect(await withReconcileLock(db, async () => 'taken over')).toEqual({
+      acquired: true,
+      value: 'taken over',
+    });
+    expect(await db.selectFrom('reconcile_lease').selectAll().execute()).toEqual([]);
   });
 
   it('is renewed while a run works longer than the lease, and a run that lost it is told to stop', async () => {

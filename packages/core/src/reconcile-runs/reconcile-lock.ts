@@ -8,7 +8,9 @@ import type { Db } from '../db/create-database.ts';
 // advisory lock: a transaction pooler (PgBouncer transaction mode, Supabase 6543, Neon -pooler) hands a
 // server session to other clients and keeps it after its client is gone, so a session lock would be
 // shared by strangers and outlive a crashed run. A crashed run blocks the next one until its lease
-// expires, no longer (docs/decisions/151).
+// expires, no longer (docs/decisions/151) — and not at all from its own machine: a lease whose holder
+// was a process on this host that no longer exists is taken over at once (a killed CLI run, or the
+// embedded database, whose data folder only one process can open).
 
 /** How long a lease lasts unrenewed (RECONCILE_LEASE_SECONDS): what a crashed run can block others for. */
 export const DEFAULT_RECONCILE_LEASE_MS = 60_000;
@@ -32,7 +34,8 @@ export async function withReconcileLock<T>(
 ): Promise<LockedResult<T>> {
   const leaseMs = options.leaseMs ?? DEFAULT_RECONCILE_LEASE_MS;
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`.slice(-255);
-  if (!(await takeLease(db, holder, leaseMs))) return { acquired: false };
+  if (!(await takeLease(db, holder, leaseMs)) && !(await takeOverDeadLocalLease(db, holder, leaseMs)))
+    return { acquired: false };
   const lost = new AbortController();
   let renewedAt = Date.now();
   // Renewed three times a lease: one or two failed renewals (a database blip) do not lose it.
@@ -84,6 +87,38 @@ async function takeLease(db: Db, holder: string, leaseMs: number): Promise<boole
     .returning('holder')
     .execute();
   return rows.length === 1;
+}
+
+/**
+ * Takes the lease from a holder that was a process of this host and is gone (holder is
+ * `host:pid:random`). One conditional update on the holder read, so two runs cannot both take it over.
+ */
+async function takeOverDeadLocalLease(db: Db, holder: string, leaseMs: number): Promise<boolean> {
+  const current = await db.selectFrom('reconcile_lease').select('holder').executeTakeFirst();
+  if (!current || !isDeadLocalHolder(current.holder)) return false;
+  const result = await db
+    .updateTable('reconcile_lease')
+    .set({
+      holder,
+      acquired_at: sql`clock_timestamp()`,
+      expires_at: sql`clock_timestamp() + make_interval(secs => ${leaseMs / 1000})`,
+    })
+    .where('holder', '=', current.holder)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+function isDeadLocalHolder(holder: string): boolean {
+  const parts = holder.split(':');
+  const pid = Number(parts.at(-2));
+  if (parts.slice(0, -2).join(':') !== hostname() || !Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false; // alive (or its pid reused): wait for the lease
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Extends the lease; false when it is no longer this holder's. */
