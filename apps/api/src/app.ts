@@ -15,6 +15,7 @@ import clerkAuth from './plugins/clerk-auth.plugin.ts';
 import database from './plugins/database.plugin.ts';
 import errorHandler from './plugins/error-handler.plugin.ts';
 import metrics from './plugins/metrics.plugin.ts';
+import payloadRetention from './plugins/payload-retention.plugin.ts';
 import security from './plugins/security.plugin.ts';
 import userProvisioning from './plugins/user-provisioning.plugin.ts';
 import webApp from './plugins/web-app.plugin.ts';
@@ -145,6 +146,7 @@ export async function usersyncApp(
     sync: config.sync,
     leaseMs: config.reconcileLeaseMs,
   });
+  await app.register(payloadRetention, { retentionDays: config.webhookPayloadRetentionDays });
   await app.register(clerkWebhookRoute, {
     prefix: '/api/webhooks',
     signingSecret: config.webhookSigningSecret,

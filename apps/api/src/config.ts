@@ -29,6 +29,8 @@ export interface AppConfig {
   metrics: { token: string | null; public: boolean };
   /** Scheduled reconcile inside the API (RECONCILE_SCHEDULE); an empty schedule is off. */
   reconcile: ReconcileConfig;
+  /** WEBHOOK_PAYLOAD_RETENTION_DAYS: settled deliveries older than this lose their payload (docs/privacy.md). */
+  webhookPayloadRetentionDays: number;
   /** The reconcile lease's term (RECONCILE_LEASE_SECONDS); unset: core's default, 60 s. */
   reconcileLeaseMs?: number;
   /** /api/health: no delivery for this long while users were created by fallback syncs is degraded. */

@@ -158,6 +158,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvResult {
     },
     reconcileLeaseMs: shared.reconcileLeaseMs,
     staleAfterMs: r.read('STALE_AFTER') ?? 60 * 60_000,
+    webhookPayloadRetentionDays: shared.webhookPayloadRetentionDays,
   };
   return { config, problems: r.problems, notes, missingClerk, dataDir: shared.dataDir };
 }

@@ -10,6 +10,7 @@ import { inviteCommand, inviteListCommand } from './commands/invite.command.ts';
 import { migrateCommand } from './commands/migrate.command.ts';
 import { orgsListCommand, orgsShowCommand } from './commands/orgs.command.ts';
 import { printReport, type ReconcileReport, reconcileCommand } from './commands/reconcile.command.ts';
+import { printBillingReport, reconcileBillingSection } from './commands/reconcile-billing.command.ts';
 import {
   printOrganizationKindReport,
   RECONCILE_KINDS,
@@ -18,6 +19,7 @@ import {
 } from './commands/reconcile-organizations.ts';
 import { reconcileRunsCommand } from './commands/reconcile-runs.command.ts';
 import { usersListCommand, usersSetRoleCommand, usersShowCommand } from './commands/users.command.ts';
+import { usersEraseCommand, usersExportCommand } from './commands/users-privacy.command.ts';
 import { webhookPruneCommand } from './commands/webhook-prune.command.ts';
 import { webhookReplayCommand } from './commands/webhook-replay.command.ts';
 import { webhookSendCommand } from './commands/webhook-send.command.ts';
@@ -180,6 +182,7 @@ Examples:
   npm run usersync -- reconcile --apply              # adopt existing Clerk users / repair after an outage
   npm run usersync -- reconcile --apply --deactivate-missing --json
   npm run usersync -- reconcile --only organizations --apply
+  npm run usersync -- reconcile --only billing --apply  # Clerk Billing: one Clerk call per active user and organization
   npm run usersync -- reconcile --apply --since last   # incremental: users updated since the last applied run
   npm run usersync -- reconcile runs                   # the last runs (CLI and scheduled)
 
@@ -204,6 +207,16 @@ incrementally; organizations and memberships are always read in full (they are f
       // organizations and memberships.
       const users =
         !only || only === 'users' ? await reconcileCommand(ctx, { ...options, print: false }) : null;
+      if (only === 'billing') {
+        if (options.since !== undefined) {
+          throw new CliError('--since applies to users only; billing reads every payer', EXIT.usage);
+        }
+        const billing = await reconcileBillingSection(ctx, { apply: options.apply });
+        if (options.json) ctx.io.out(JSON.stringify({ billing }, null, 2));
+        else printBillingReport(ctx, billing);
+        setExitCode(EXIT.ok);
+        return;
+      }
       const organizationKinds = (['organizations', 'memberships'] as const).filter(
         (k) => !only || only === k,
       );
@@ -257,7 +270,7 @@ incrementally; organizations and memberships are always read in full (they are f
 
   const users = program
     .command('users')
-    .summary('list users, show one, set a role')
+    .summary('list users, show one, set a role, export or erase a person')
     .description('Look at users in the database');
   users
     .command('list')
@@ -286,6 +299,22 @@ incrementally; organizations and memberships are always read in full (they are f
       '\nExample (the first admin):\n  npm run usersync -- users set-role ada@example.com admin',
     )
     .action(run((ref: string, role: string, options) => usersSetRoleCommand(ctx, ref, role, options)));
+  users
+    .command('export')
+    .description(
+      'Print one JSON document with everything stored about a person: row, settings, memberships, invitations, billing, audit entries, deliveries (records, not payloads)',
+    )
+    .argument('<clerk-id>', 'the Clerk user id (user_…)')
+    .action(run((clerkId: string) => usersExportCommand(ctx, clerkId)));
+  users
+    .command('erase')
+    .description(
+      'Delete a user in Clerk (DELETE /v1/users/{id}) and anonymize them here at once (docs/privacy.md); asks first',
+    )
+    .argument('<clerk-id>', 'the Clerk user id (user_…)')
+    .option('--yes', 'erase without asking (required without a terminal)')
+    .addOption(json())
+    .action(run((clerkId: string, options) => usersEraseCommand(ctx, clerkId, options)));
 
   const orgs = program
     .command('orgs')

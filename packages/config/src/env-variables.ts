@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { frontendApiHostFromPublishableKey } from './clerk.ts';
 import { parseDuration } from './duration.ts';
 import { parseEmailList, parseRoleList } from './roles.ts';
+import { USER_DELETE_MODES } from './sync-options.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,9 +64,14 @@ export const ENV_VARIABLES = {
     return origins;
   }),
   /** The older name of DELETE_MODE (users only); same rule. */
-  USER_DELETE_MODE: z.enum(['soft', 'hard']),
-  /** Soft or hard deletes, for users and organizations alike. */
-  DELETE_MODE: z.enum(['soft', 'hard']),
+  USER_DELETE_MODE: z.enum(USER_DELETE_MODES),
+  /**
+   * Soft or hard deletes, for users and organizations alike; anonymize keeps a user's row with every
+   * personal field cleared (organizations: as soft). docs/privacy.md.
+   */
+  DELETE_MODE: z.enum(USER_DELETE_MODES),
+  /** Days a settled delivery keeps its payload before the personal parts are redacted (docs/privacy.md). */
+  WEBHOOK_PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650),
   DEFAULT_ROLE: nonEmpty.max(64),
   /** The roles an admin can give (`users set-role`, the console); always includes admin. */
   ROLES: nonEmpty.transform((value, ctx) => {

@@ -51,9 +51,14 @@ export interface SharedConfig {
   /** ROLES: the roles an admin can give; always includes admin. */
   roles: string[];
   port: number;
+  /** WEBHOOK_PAYLOAD_RETENTION_DAYS: settled deliveries older than this lose their payload's personal data. */
+  webhookPayloadRetentionDays: number;
   /** RECONCILE_LEASE_SECONDS in ms: how long a crashed reconcile run can keep the next one waiting. */
   reconcileLeaseMs: number;
 }
+
+/** Svix retries for about 28 hours; a month leaves room to look into a delivery before it is redacted. */
+export const DEFAULT_WEBHOOK_PAYLOAD_RETENTION_DAYS = 30;
 
 export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSize: number }): SharedConfig {
   const databaseUrl = r.read('DATABASE_URL');
@@ -78,6 +83,8 @@ export function readSharedConfig(r: EnvironmentReader, options: { defaultPoolSiz
     },
     roles: r.read('ROLES') ?? [...DEFAULT_ROLES],
     port: r.read('PORT') ?? DEFAULT_PORT,
+    webhookPayloadRetentionDays:
+      r.read('WEBHOOK_PAYLOAD_RETENTION_DAYS') ?? DEFAULT_WEBHOOK_PAYLOAD_RETENTION_DAYS,
     reconcileLeaseMs: (r.read('RECONCILE_LEASE_SECONDS') ?? 60) * 1000,
   };
 }

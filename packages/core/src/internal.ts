@@ -5,6 +5,7 @@
  */
 export * from './admin/index.ts';
 export * from './audit-log/index.ts';
+export * from './billing/index.ts';
 export * from './clerk/index.ts';
 export * from './clerk-backend/index.ts';
 export * from './db/index.ts';
@@ -12,6 +13,7 @@ export * from './invitations/index.ts';
 export * from './local-dev/index.ts';
 export * from './migrations/index.ts';
 export * from './organizations/index.ts';
+export * from './privacy/index.ts';
 export * from './reconcile/index.ts';
 export * from './reconcile-runs/index.ts';
 export * from './repo-root/index.ts';

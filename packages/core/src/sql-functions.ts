@@ -142,6 +142,43 @@ export const applyClerkDeliveriesFunction = sqlFunction(
   new URL('./sync/usersync_apply_clerk_deliveries.sql', import.meta.url),
 );
 
+export const redactedPayloadFunction = sqlFunction(
+  'usersync_redacted_payload',
+  new URL('./webhook-events/usersync_redacted_payload.sql', import.meta.url),
+);
+export const redactDeletedPersonFunction = sqlFunction(
+  'usersync_redact_deleted_person',
+  new URL('./webhook-events/usersync_redact_deleted_person.sql', import.meta.url),
+);
+export const forgetPersonInDeliveriesFunction = sqlFunction(
+  'usersync_forget_person_in_deliveries',
+  new URL('./webhook-events/usersync_forget_person_in_deliveries.sql', import.meta.url),
+);
+export const anonymizeUserFunction = sqlFunction(
+  'usersync_anonymize_user',
+  new URL('./privacy/usersync_anonymize_user.sql', import.meta.url),
+);
+export const writeBillingSubscriptionItemFunction = sqlFunction(
+  'usersync_write_billing_subscription_item',
+  new URL('./sync/usersync_write_billing_subscription_item.sql', import.meta.url),
+);
+export const writeBillingSubscriptionFunction = sqlFunction(
+  'usersync_write_billing_subscription',
+  new URL('./sync/usersync_write_billing_subscription.sql', import.meta.url),
+);
+export const billingUpsertStatusFunction = sqlFunction(
+  'usersync_billing_upsert_status',
+  new URL('./sync/usersync_billing_upsert_status.sql', import.meta.url),
+);
+export const applyClerkBillingSubscriptionUpsertFunction = sqlFunction(
+  'usersync_apply_clerk_billing_subscription_upsert',
+  new URL('./sync/usersync_apply_clerk_billing_subscription_upsert.sql', import.meta.url),
+);
+export const applyClerkBillingSubscriptionItemUpsertFunction = sqlFunction(
+  'usersync_apply_clerk_billing_subscription_item_upsert',
+  new URL('./sync/usersync_apply_clerk_billing_subscription_item_upsert.sql', import.meta.url),
+);
+
 /** The folder the files' paths are relative to (this module's: src/, or the build beside it). */
 export const SQL_FUNCTIONS_ROOT = new URL('./', import.meta.url);
 
@@ -155,9 +192,13 @@ export const SQL_FUNCTIONS: readonly SqlFunction[] = [
   linkUserMembershipsFunction,
   linkOrganizationMembershipsFunction,
   endUserMembershipsFunction,
+  redactedPayloadFunction,
+  redactDeletedPersonFunction,
+  forgetPersonInDeliveriesFunction,
   lockClerkIdFunction,
   writeClerkUsersFunction,
   writeClerkUserFunction,
+  anonymizeUserFunction,
   deleteClerkUserFunction,
   userUpsertStatusFunction,
   applyClerkUserUpsertFunction,
@@ -175,6 +216,11 @@ export const SQL_FUNCTIONS: readonly SqlFunction[] = [
   applyClerkOrganizationInvitationUpsertFunction,
   writeOrganizationsFunction,
   writeOrganizationMembershipsFunction,
+  writeBillingSubscriptionItemFunction,
+  writeBillingSubscriptionFunction,
+  billingUpsertStatusFunction,
+  applyClerkBillingSubscriptionUpsertFunction,
+  applyClerkBillingSubscriptionItemUpsertFunction,
   recordDeliveryOutcomesFunction,
   recordDeliveryOutcomeFunction,
   recordDeliveryFailuresFunction,

@@ -28,6 +28,11 @@ export interface FakeClerkBackendApi {
   organizations: Map<string, Record<string, unknown>>;
   /** Memberships by id (`OrganizationMembershipJSON`, organization embedded as stored). */
   memberships: Map<string, Record<string, unknown>>;
+  /**
+   * Clerk Billing: a payer's (user or organization id) subscription as the Backend API answers
+   * `GET /v1/{users|organizations}/{id}/billing/subscription` (BillingSubscriptionJSON); none: 404.
+   */
+  subscriptions: Map<string, Record<string, unknown>>;
   /** Keys `GET /v1/jwks` lists (e.g. a session signer's `publicJwk`); empty by default. */
   jwks: Record<string, unknown>[];
   /** Requests received, by `METHOD path` without query (e.g. `GET /v1/users/user_1`). */
@@ -60,6 +65,7 @@ export async function startFakeClerkBackendApi(
   const users = new Map<string, Record<string, unknown>>();
   const organizations = new Map<string, Record<string, unknown>>();
   const memberships = new Map<string, Record<string, unknown>>();
+  const subscriptions = new Map<string, Record<string, unknown>>();
   const requests: string[] = [];
   const jwks: Record<string, unknown>[] = [];
   let fault = options.fault;
@@ -116,12 +122,19 @@ export async function startFakeClerkBackendApi(
       user.updated_at = Math.max(Date.now(), Number(user.updated_at ?? 0) + 1);
       return sendJson(res, 200, user);
     }
+    // Clerk's deleteUser: the user is gone, the answer is a DeletedObject (Clerk then sends user.deleted).
+    const deleting = /^\/v1\/users\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && deleting) {
+      const id = decodeURIComponent(deleting[1] ?? '');
+      if (!users.delete(id)) return sendError(res, 404, 'resource_not_found', 'not found');
+      return sendJson(res, 200, { object: 'user', id, deleted: true });
+    }
     if (method !== 'GET')
       return sendError(
         res,
         405,
         'method_not_allowed',
-        'only GET and PATCH …/metadata are served by this stand-in',
+        'only GET, PATCH …/metadata and DELETE /v1/users/{id} are served by this stand-in',
       );
 
     if (path === '/v1/jwks') return sendJson(res, 200, { keys: jwks });
@@ -163,6 +176,13 @@ export async function startFakeClerkBackendApi(
         membershipsWhere((m) => userIdOf(m) === userId),
       );
     }
+    const billing = /^\/v1\/(?:users|organizations)\/([^/]+)\/billing\/subscription$/.exec(path);
+    if (billing) {
+      const subscription = subscriptions.get(decodeURIComponent(billing[1] ?? ''));
+      return subscription
+        ? sendJson(res, 200, subscription)
+        : sendError(res, 404, 'resource_not_found', 'no subscription');
+    }
     const match = /^\/v1\/users\/([^/]+)$/.exec(path);
     if (match) {
       const user = users.get(decodeURIComponent(match[1] ?? ''));
@@ -182,6 +202,7 @@ export async function startFakeClerkBackendApi(
     users,
     organizations,
     memberships,
+    subscriptions,
     jwks,
     requests,
     setFault(next) {

@@ -62,6 +62,10 @@ const gone = () =>
     code: 'user_deleted',
   });
 
+// Clerk ends a banned user's sessions, but a session token stays valid up to 60 s: the row (read on every
+// request anyway) refuses them at once. `locked` (a temporary lockout) is not a ban and passes.
+const banned = () => new ApiError(403, 'This account has been banned', { code: 'user_banned' });
+
 /**
  * The server-side fallback: every authenticated request makes sure the caller's row exists, reading
  * the user from Clerk's Backend API when it does not (a missed or late webhook). Takes no profile data
@@ -133,6 +137,7 @@ export default fp<UserProvisioningOptions>(
         fastify.metrics.fallbackSync('gone');
         throw gone();
       }
+      if (user.banned) throw banned();
       log.info({ clerkUserId, outcome }, 'user synced from Clerk Backend API');
       fastify.metrics.fallbackSync(status);
       return { status, user };
@@ -179,6 +184,7 @@ export default fp<UserProvisioningOptions>(
     async function fromDatabase(clerkUserId: string): Promise<Caller | null> {
       const found = await findSyncedUser(db, clerkUserId);
       if (found === 'deleted') throw gone();
+      if (found?.banned) throw banned();
       return found && { status: 'existing', user: found };
     }
 

@@ -73,6 +73,7 @@ describeEachDatabase('/api/v1/users and organizations', (use) => {
             slug: member.organization.slug,
             imageUrl: member.organization.image_url,
             role: 'org:admin',
+            plan: null,
           },
         ]);
         expect(orgCalls(member.orgId, member.userId)).toBe(2);

@@ -11,7 +11,7 @@ import { loadProfile } from '../lib/profile.ts';
 const userProfileRoute: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/users/profile',
-    { schema: { response: { 200: ProfileSchema, ...errorResponses(401, 410, 429, 500, 502, 503) } } },
+    { schema: { response: { 200: ProfileSchema, ...errorResponses(401, 403, 410, 429, 500, 502, 503) } } },
     async (request) => loadProfile(fastify.db, request.caller.user),
   );
 
@@ -23,7 +23,7 @@ const userProfileRoute: FastifyPluginAsyncTypebox = async (fastify) => {
         body: ProfileUpdateSchema,
         response: {
           200: ProfileSchema,
-          ...errorResponses(400, 401, 410, 413, 415, 429, 500, 502, 503),
+          ...errorResponses(400, 401, 403, 410, 413, 415, 429, 500, 502, 503),
         },
       },
     },

@@ -28,7 +28,7 @@ const usersSyncRoute: FastifyPluginAsyncTypebox<{ adminEmails: readonly string[]
         response: {
           200: SyncResponseSchema,
           201: SyncResponseSchema,
-          ...errorResponses(401, 410, 413, 429, 500, 502, 503),
+          ...errorResponses(401, 403, 410, 413, 429, 500, 502, 503),
         },
       },
     },

@@ -59,6 +59,7 @@ describeEachDatabase('/api/v1/users', (use) => {
           role: 'member',
           settings: { theme: 'system' },
           memberSince: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          plan: null,
           organizations: [],
         },
       });

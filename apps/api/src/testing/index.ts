@@ -33,6 +33,7 @@ export function testAppConfig(clerk: ClerkStandIns, overrides: Partial<AppConfig
     metrics: { token: null, public: true },
     reconcile: { schedule: [], requestsPer10s: null, pageSize: 500 },
     staleAfterMs: 60 * 60_000,
+    webhookPayloadRetentionDays: 30,
     ...overrides,
   };
 }

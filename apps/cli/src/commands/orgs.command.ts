@@ -1,6 +1,7 @@
-import { findOrganizationWithMembers, listOrganizations } from '@usersync/core/internal';
+import { currentPlanOf, findOrganizationWithMembers, listOrganizations } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { describePlan } from '../output/plan.ts';
 import { printTable } from '../output/table.ts';
 
 const status = (o: { is_active: boolean; deleted_at: Date | null }) =>
@@ -45,8 +46,9 @@ export async function orgsShowCommand(
   const { db } = await ctx.database();
   const found = await findOrganizationWithMembers(db, ref);
   if (!found) throw new CliError(`no organization with id or slug ${ref}`, EXIT.notFound);
+  const plan = await currentPlanOf(db, { clerkOrganizationId: found.organization.clerk_id });
   if (options.json) {
-    ctx.io.out(JSON.stringify(found, null, 2));
+    ctx.io.out(JSON.stringify({ ...found, plan }, null, 2));
     return EXIT.ok;
   }
   const { organization: o, members } = found;
@@ -56,6 +58,7 @@ export async function orgsShowCommand(
     ['clerk id', o.clerk_id],
     ['name', o.name],
     ['slug', o.slug ?? '-'],
+    ['plan', describePlan(plan)],
     ['status', o.deleted_at ? `deleted ${date(o.deleted_at)}` : status(o)],
     ['clerk updated', date(o.clerk_updated_at)],
     ['public metadata', JSON.stringify(o.public_metadata)],

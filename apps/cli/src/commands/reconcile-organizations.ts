@@ -12,7 +12,8 @@ import { requireClerkSecretKey } from '../env.ts';
 import { createProgressReporter } from '../output/progress-reporter.ts';
 import { printCounts, reportLine } from '../output/report-lines.ts';
 
-export const RECONCILE_KINDS = ['users', 'organizations', 'memberships'] as const;
+// billing only when asked for by name (--only billing): one Clerk call per payer.
+export const RECONCILE_KINDS = ['users', 'organizations', 'memberships', 'billing'] as const;
 export type ReconcileKind = (typeof RECONCILE_KINDS)[number];
 
 export type OrganizationKindReport =

@@ -4,6 +4,7 @@ import type { Db } from '@usersync/core/internal';
 import {
   changeUserRole,
   countUsers,
+  currentPlanOf,
   findActiveUserByEmail,
   findUserByClerkId,
   findUserById,
@@ -14,6 +15,7 @@ import {
 } from '@usersync/core/internal';
 import type { CommandContext } from '../command-context.ts';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { describePlan } from '../output/plan.ts';
 import { printTable } from '../output/table.ts';
 
 /** A user by our uuid, a Clerk id (`user_…`) or an email (the active user holding it); exit 4 when none. */
@@ -151,8 +153,9 @@ export async function usersShowCommand(
 ): Promise<ExitCode> {
   const { db } = await ctx.database();
   const user = await findUserByRef(db, ref);
+  const plan = await currentPlanOf(db, { clerkUserId: user.clerk_id });
   if (options.json) {
-    ctx.io.out(JSON.stringify(user, null, 2));
+    ctx.io.out(JSON.stringify({ ...user, plan }, null, 2));
     return EXIT.ok;
   }
   const date = (d: Date | null) => d?.toISOString() ?? '-';
@@ -167,6 +170,7 @@ export async function usersShowCommand(
     ['username', user.username ?? '-'],
     ['phone', user.phone_number ?? '-'],
     ['role', user.role],
+    ['plan', describePlan(plan)],
     [
       'status',
       user.deleted_at
@@ -175,6 +179,9 @@ export async function usersShowCommand(
           ? 'active'
           : 'inactive (not found in Clerk by reconcile)',
     ],
+    // Clerk's two flags, shown apart: a lock is a temporary lockout, not a ban.
+    ['banned', user.banned ? 'yes (refused by the API)' : 'no'],
+    ['locked', user.locked ? 'yes (temporary lockout in Clerk)' : 'no'],
     ['theme', user.settings.theme],
     ['last sign-in', date(user.last_sign_in_at)],
     ['clerk updated', date(user.clerk_updated_at)],

@@ -46,6 +46,10 @@ export const routes: RouteObject[] = [
                   { path: paths.admin.deliveries.path, lazy: () => import('./routes/admin/deliveries.tsx') },
                   { path: paths.admin.users.path, lazy: () => import('./routes/admin/users.tsx') },
                   { path: paths.admin.user.path, lazy: () => import('./routes/admin/user.tsx') },
+                  {
+                    path: paths.admin.organization.path,
+                    lazy: () => import('./routes/admin/organization.tsx'),
+                  },
                   { path: paths.admin.audit.path, lazy: () => import('./routes/admin/audit.tsx') },
                   { path: '*', lazy: () => import('./routes/not-found.tsx') },
                 ],

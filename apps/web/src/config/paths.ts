@@ -36,6 +36,10 @@ export const paths = {
       path: '/admin/users/:clerkId',
       getHref: (clerkId: string) => `/admin/users/${encodeURIComponent(clerkId)}`,
     },
+    organization: {
+      path: '/admin/organizations/:clerkId',
+      getHref: (clerkId: string) => `/admin/organizations/${encodeURIComponent(clerkId)}`,
+    },
     audit: { path: '/admin/audit', getHref: () => '/admin/audit' },
   },
 } as const;

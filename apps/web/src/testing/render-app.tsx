@@ -3,7 +3,7 @@ import { TEST_PUBLISHABLE_KEY } from '@usersync/testing/clerk';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { type AppConfig, AppConfigProvider } from '../app/app-config.tsx';
 import { routes } from '../app/router.tsx';
-import type { Profile } from '../features/users/types.ts';
+import type { Profile, ProfileOrganization } from '../features/users/types.ts';
 import type { RetryPolicy } from '../lib/retry-with-backoff.ts';
 import { createFakeClerk, type FakeClerkUser } from './fake-clerk.ts';
 
@@ -62,7 +62,13 @@ export function renderApp(
   return { ...result, router, clerk, tokens };
 }
 
-export function sampleProfile(overrides: Partial<Profile> = {}): Profile {
+/** Organizations may leave `plan` out (no plan). */
+type SampleProfileOverrides = Partial<Omit<Profile, 'organizations'>> & {
+  organizations?: Array<Omit<ProfileOrganization, 'plan'> & Partial<Pick<ProfileOrganization, 'plan'>>>;
+};
+
+export function sampleProfile(overrides: SampleProfileOverrides = {}): Profile {
+  const { organizations = [], ...rest } = overrides;
   return {
     id: '5b0e7f5e-3c2a-4d0f-9a55-0c7a1a3c9e11',
     clerkId: TEST_USER.id,
@@ -76,7 +82,8 @@ export function sampleProfile(overrides: Partial<Profile> = {}): Profile {
     role: 'member',
     settings: { theme: 'system' },
     memberSince: '2026-11-21T10:00:00.000Z',
-    organizations: [],
-    ...overrides,
+    plan: null,
+    ...rest,
+    organizations: organizations.map((o) => ({ plan: null, ...o })),
   };
 }

@@ -1,3 +1,7 @@
+export {
+  type ClerkBackendBillingSourceOptions,
+  clerkBackendBillingSource,
+} from './clerk-backend-billing-source.ts';
 export { clerkBackendOrganizationSource } from './clerk-backend-organization-source.ts';
 export {
   type ClerkBackendSourceOptions,

@@ -53,6 +53,9 @@ export const clerkUserSchema = z.object({
   phone_numbers: z.array(clerkPhoneNumberSchema).default([]),
   public_metadata: z.record(z.string(), z.unknown()).nullable().optional(),
   last_sign_in_at: msTimestamp.nullable().optional(),
+  // An admin ban and a temporary lockout: two different things (docs/privacy.md, issue 23).
+  banned: z.boolean().nullable().optional(),
+  locked: z.boolean().nullable().optional(),
   created_at: msTimestamp,
   updated_at: msTimestamp,
 });

@@ -1,3 +1,4 @@
+export * from './clerk-billing-payloads.ts';
 export * from './clerk-organization-payloads.ts';
 export * from './clerk-payloads.ts';
 export * from './sample-clerk-payloads.ts';

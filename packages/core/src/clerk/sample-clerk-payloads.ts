@@ -22,7 +22,9 @@ export interface SampleUserOptions {
   lastSignInAt?: number | null;
 }
 
-export function clerkId(prefix: 'user' | 'idn' | 'msg' | 'org' | 'orgmem' | 'orginv' = 'user'): string {
+export function clerkId(
+  prefix: 'user' | 'idn' | 'msg' | 'org' | 'orgmem' | 'orginv' | 'csub' | 'csubi' = 'user',
+): string {
   return `${prefix}_${randomBytes(14).toString('base64url').replace(/[-_]/g, 'x')}`;
 }
 
@@ -247,5 +249,149 @@ export function sampleClerkOrganizationInvitation(
     created_at: createdAt,
     updated_at: options.updatedAt ?? createdAt,
     expires_at: createdAt + 30 * 24 * 3600 * 1000,
+  };
+}
+
+/** Who pays: a user (`user_…`) or an organization (`org_…`); Clerk's `BillingPayerJSON`. */
+export function sampleClerkBillingPayer(payerId: string): Record<string, unknown> {
+  const forOrganization = payerId.startsWith('org_');
+  return {
+    object: 'commerce_payer',
+    id: `cpayer_${payerId}`,
+    instance_id: 'ins_usersynclocal',
+    ...(forOrganization
+      ? { organization_id: payerId, organization_name: 'Acme' }
+      : { user_id: payerId, first_name: 'Ada', last_name: 'Lovelace' }),
+    email: 'billing@example.com',
+    image_url: 'https://img.clerk.com/payer.png',
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+  };
+}
+
+export interface SampleSubscriptionItemOptions {
+  id?: string;
+  payerId?: string;
+  status?: string;
+  planSlug?: string | null;
+  planName?: string;
+  periodStart?: number;
+  periodEnd?: number | null;
+  pastDueAt?: number;
+  canceledAt?: number;
+}
+
+/** Clerk's `BillingSubscriptionItemWebhookEventJSON` (@clerk/backend 3.20.1; no updated_at). */
+export function sampleClerkSubscriptionItem(
+  options: SampleSubscriptionItemOptions = {},
+): Record<string, unknown> {
+  const periodStart = options.periodStart ?? 1_700_000_000_000;
+  const slug = options.planSlug === undefined ? 'pro' : options.planSlug;
+  const money = { amount: 2000, amount_formatted: '20.00', currency: 'USD', currency_symbol: '$' };
+  return {
+    object: 'commerce_subscription_item',
+    id: options.id ?? clerkId('csubi'),
+    status: options.status ?? 'active',
+    credit: { amount: money, cycle_days_remaining: 10, cycle_days_total: 30, cycle_remaining_percent: 33 },
+    proration_date: '2026-12-01',
+    plan_period: 'month',
+    period_start: periodStart,
+    period_end: options.periodEnd === undefined ? periodStart + 30 * 86_400_000 : options.periodEnd,
+    ...(options.canceledAt !== undefined && { canceled_at: options.canceledAt }),
+    ...(options.pastDueAt !== undefined && { past_due_at: options.pastDueAt }),
+    lifetime_paid: 2000,
+    next_payment_amount: 2000,
+    next_payment_date: periodStart + 30 * 86_400_000,
+    amount: money,
+    plan:
+      slug === null
+        ? null
+        : {
+            id: `cplan_${slug}`,
+            instance_id: 'ins_usersynclocal',
+            product_id: 'cprod_default',
+            name: options.planName ?? `${slug[0]!.toUpperCase()}${slug.slice(1)}`,
+            slug,
+            is_default: false,
+            is_recurring: true,
+            amount: 2000,
+            period: 'month',
+            interval: 1,
+            has_base_fee: true,
+            currency: 'USD',
+            annual_monthly_amount: 1600,
+            publicly_visible: true,
+          },
+    plan_id: slug === null ? null : `cplan_${slug}`,
+    payer: sampleClerkBillingPayer(options.payerId ?? 'user_payer'),
+  };
+}
+
+export interface SampleSubscriptionOptions {
+  id?: string;
+  payerId?: string;
+  status?: string;
+  updatedAt?: number;
+  pastDueAt?: number;
+  items?: Array<Record<string, unknown>>;
+}
+
+/** Clerk's `BillingSubscriptionWebhookEventJSON` (@clerk/backend 3.20.1). */
+export function sampleClerkSubscription(options: SampleSubscriptionOptions = {}): Record<string, unknown> {
+  const payerId = options.payerId ?? 'user_payer';
+  const updatedAt = options.updatedAt ?? Date.now();
+  return {
+    object: 'commerce_subscription',
+    id: options.id ?? clerkId('csub'),
+    status: options.status ?? 'active',
+    active_at: 1_700_000_000_000,
+    ...(options.pastDueAt !== undefined && { past_due_at: options.pastDueAt }),
+    created_at: 1_700_000_000_000,
+    updated_at: updatedAt,
+    latest_payment_id: 'cpay_1',
+    payer_id: `cpayer_${payerId}`,
+    payer: sampleClerkBillingPayer(payerId),
+    payment_source_id: 'cps_1',
+    items: options.items ?? [sampleClerkSubscriptionItem({ payerId })],
+  };
+}
+
+/**
+ * Clerk's `BillingSubscriptionJSON` as the Backend API answers `GET /v1/{users|organizations}/{id}/billing/
+ * subscription` (@clerk/backend 3.20.1): items under `subscription_items`, each with its own updated_at.
+ */
+export function sampleBackendBillingSubscription(
+  options: {
+    id?: string;
+    payerId?: string;
+    status?: string;
+    updatedAt?: number;
+    items?: Array<Record<string, unknown>>;
+  } = {},
+): Record<string, unknown> {
+  const updatedAt = options.updatedAt ?? Date.now();
+  return {
+    object: 'commerce_subscription',
+    id: options.id ?? clerkId('csub'),
+    instance_id: 'ins_usersynclocal',
+    status: options.status ?? 'active',
+    payer_id: `cpayer_${options.payerId ?? 'user_payer'}`,
+    created_at: 1_700_000_000_000,
+    updated_at: updatedAt,
+    active_at: 1_700_000_000_000,
+    past_due_at: null,
+    subscription_items: (options.items ?? [sampleClerkSubscriptionItem({ payerId: options.payerId })]).map(
+      (item) => {
+        const { payer: _, credit: __, proration_date: ___, ...rest } = item;
+        return {
+          ...rest,
+          instance_id: 'ins_usersynclocal',
+          created_at: 1_700_000_000_000,
+          updated_at: updatedAt,
+          is_free_trial: false,
+          ended_at: null,
+        };
+      },
+    ),
   };
 }

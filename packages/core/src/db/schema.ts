@@ -26,6 +26,10 @@ export interface UsersTable {
   image_url: string | null;
   phone_number: string | null;
   phone_verified: Generated<boolean>;
+  /** Clerk's admin ban: the API refuses the user at once (403 user_banned), before the token expires. */
+  banned: Generated<boolean>;
+  /** Clerk's temporary lockout after failed sign-ins: shown, not a ban. */
+  locked: Generated<boolean>;
   /** App-owned: set from an invitation or DEFAULT_ROLE, never from Clerk data. */
   role: string;
   public_metadata: GeneratedJsonColumn;
@@ -60,6 +64,8 @@ export interface WebhookEventsTable {
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
   processed_at: Timestamp | null;
+  /** Set when the payload was cut down to ids (the person deleted, or past WEBHOOK_PAYLOAD_RETENTION_DAYS). */
+  payload_redacted_at: Timestamp | null;
 }
 
 /** Clerk never reuses a user id: a tombstone keeps a deleted id from ever coming back. */
@@ -199,6 +205,51 @@ export interface OrganizationMembershipTombstonesTable {
   created_at: Generated<Timestamp>;
 }
 
+/** Clerk Billing's subscription (`csub_…`), one per payer; decision 182. */
+export interface BillingSubscriptionsTable {
+  id: Generated<string>;
+  clerk_id: string;
+  /** Clerk's status: active | past_due | canceled | ended | … (kept as Clerk sends it). */
+  status: string;
+  /** The payer: exactly one of the two. */
+  clerk_user_id: string | null;
+  clerk_organization_id: string | null;
+  /** Our users.id / organizations.id when that row existed when this was written. */
+  user_id: string | null;
+  organization_id: string | null;
+  active_at: Timestamp | null;
+  past_due_at: Timestamp | null;
+  canceled_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  /** Clerk's updated_at: the ordering key. */
+  clerk_updated_at: Timestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** One plan of a subscription (`csubi_…`); decision 182. */
+export interface BillingSubscriptionItemsTable {
+  id: Generated<string>;
+  clerk_id: string;
+  status: string;
+  plan_slug: string | null;
+  plan_name: string | null;
+  /** month | annual */
+  plan_period: string | null;
+  period_start: Timestamp | null;
+  period_end: Timestamp | null;
+  canceled_at: Timestamp | null;
+  past_due_at: Timestamp | null;
+  clerk_user_id: string | null;
+  clerk_organization_id: string | null;
+  user_id: string | null;
+  organization_id: string | null;
+  /** The ordering key: the item event's timestamp, or its subscription event's updated_at. */
+  clerk_updated_at: Timestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Database {
   users: UsersTable;
   user_settings: UserSettingsTable;
@@ -213,6 +264,8 @@ export interface Database {
   organization_invitations: OrganizationInvitationsTable;
   organization_tombstones: OrganizationTombstonesTable;
   organization_membership_tombstones: OrganizationMembershipTombstonesTable;
+  billing_subscriptions: BillingSubscriptionsTable;
+  billing_subscription_items: BillingSubscriptionItemsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -226,3 +279,5 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
 export type OrganizationInvitationRow = Selectable<OrganizationInvitationsTable>;
+export type BillingSubscriptionRow = Selectable<BillingSubscriptionsTable>;
+export type BillingSubscriptionItemRow = Selectable<BillingSubscriptionItemsTable>;

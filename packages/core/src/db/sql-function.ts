@@ -1,6 +1,3 @@
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 /**
  * One `usersync_…` SQL function and the file that holds its one current definition
  * (docs/decisions/140). The file sits beside the TypeScript that calls the function and is named after
@@ -14,7 +11,9 @@ export interface SqlFunction {
 }
 
 export function sqlFunction(name: string, file: URL): SqlFunction {
-  if (!/^usersync_[a-z0-9_]+$/.test(name) || basename(fileURLToPath(file)) !== `${name}.sql`) {
+  // The URL's last segment, whatever its scheme: in the browser test environment (jsdom, which loads the
+  // test kit and through it core) module URLs are http:, and only the migration runner reads the file.
+  if (!/^usersync_[a-z0-9_]+$/.test(name) || file.pathname.split('/').at(-1) !== `${name}.sql`) {
     throw new Error(`SQL function ${name}: its file must be named ${name}.sql (got ${file.href})`);
   }
   return { name, file };

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { DECIDED_DELIVERY_STATUSES, DELIVERY_STATUSES, USER_STATUSES } from './lists.ts';
+import { PlanSchema } from './plan.ts';
 import { THEMES } from './themes.ts';
 import { nullable, UserIdentityProperties } from './user-fields.ts';
 
@@ -116,6 +117,8 @@ export const AdminOverviewSchema = Type.Object({
   }),
   /** The newest row of reconcile_runs as stored, or null (none, or no such table). */
   lastReconcileRun: nullable(JsonObjectSchema),
+  /** Clerk Billing (decision 182): payers (users and organizations) whose subscription is past due now. */
+  billing: Type.Object({ pastDuePayers: count }),
 });
 export type AdminOverview = Static<typeof AdminOverviewSchema>;
 
@@ -135,6 +138,10 @@ export const AdminUserSchema = Type.Object({
   appMetadata: JsonObjectSchema,
   clerkUpdatedAt: nullable(dateTime),
   deletedAt: nullable(dateTime),
+  /** Clerk's admin ban: the API refuses the user (403 user_banned); decision 180. */
+  banned: Type.Boolean(),
+  /** Clerk's temporary lockout after failed sign-ins: shown, not refused. */
+  locked: Type.Boolean(),
 });
 export type AdminUser = Static<typeof AdminUserSchema>;
 
@@ -149,6 +156,8 @@ export const ClerkIdParamsSchema = Type.Object({ clerkId: Type.String({ minLengt
 
 export const AdminUserDetailSchema = Type.Object({
   user: AdminUserSchema,
+  /** The user's own current Clerk Billing plan. */
+  plan: PlanSchema,
   settings: Type.Object({ theme: Type.Enum(THEMES), preferences: JsonObjectSchema }),
   /** null: this installation has no organization memberships table. */
   memberships: nullable(Type.Array(JsonObjectSchema)),
@@ -158,6 +167,30 @@ export const AdminUserDetailSchema = Type.Object({
   roles: Type.Array(Type.String()),
 });
 export type AdminUserDetail = Static<typeof AdminUserDetailSchema>;
+
+/** `GET /api/v1/admin/organizations/:clerkId` (a Clerk organization id or a slug): the console's organization page. */
+export const AdminOrganizationDetailSchema = Type.Object({
+  organization: Type.Object({
+    clerkId: Type.String(),
+    name: Type.String(),
+    slug: nullable(Type.String()),
+    imageUrl: nullable(Type.String()),
+    status: Type.Enum(['active', 'inactive', 'deleted']),
+    clerkUpdatedAt: nullable(dateTime),
+  }),
+  /** The organization's current Clerk Billing plan (decision 182). */
+  plan: PlanSchema,
+  members: Type.Array(
+    Type.Object({
+      clerkUserId: Type.String(),
+      role: Type.String(),
+      /** From the member's users row; null until it arrives. */
+      email: nullable(Type.String()),
+      name: nullable(Type.String()),
+    }),
+  ),
+});
+export type AdminOrganizationDetail = Static<typeof AdminOrganizationDetailSchema>;
 
 /** `PATCH /api/v1/admin/users/:clerkId` body: one of the configured roles (ROLES), nothing else. */
 export const RoleChangeBodySchema = (roles: readonly string[]) =>

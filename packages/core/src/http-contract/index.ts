@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { SETTLED_DELIVERY_STATUSES } from './lists.ts';
+import { PlanSchema } from './plan.ts';
 import { THEMES } from './themes.ts';
 import { nullable, UserIdentityProperties } from './user-fields.ts';
 
@@ -7,6 +8,7 @@ import { nullable, UserIdentityProperties } from './user-fields.ts';
 // schemas and derives its handler types from them; the SPA imports the derived types only (`import
 // type`), so TypeBox never reaches the browser bundle (docs/decisions/063).
 
+export { type Plan, PlanSchema } from './plan.ts';
 export { isThemeName, THEME_STORAGE_KEY, THEMES, type ThemeName } from './themes.ts';
 
 export const ThemeSchema = Type.Enum(THEMES);
@@ -42,6 +44,8 @@ export const ProfileOrganizationSchema = Type.Object({
   imageUrl: nullableString,
   /** Clerk's role key, e.g. `org:admin`. */
   role: Type.String(),
+  /** The organization's current plan. */
+  plan: PlanSchema,
 });
 export type ProfileOrganization = Static<typeof ProfileOrganizationSchema>;
 
@@ -53,6 +57,8 @@ export const ProfileSchema = Type.Object({
   settings: AppOwnedSettingsSchema,
   /** users.created_at as an ISO string. */
   memberSince: Type.String({ format: 'date-time' }),
+  /** The user's own current plan (Clerk Billing), null when they pay for none. */
+  plan: PlanSchema,
   /** The active organizations the user belongs to, by name. */
   organizations: Type.Array(ProfileOrganizationSchema),
 });

@@ -45,10 +45,44 @@ export const ORGANIZATION_EVENT_TYPES = [
 ] as const;
 export type OrganizationEventType = (typeof ORGANIZATION_EVENT_TYPES)[number];
 
+/** Clerk Billing's events in @clerk/backend 3.20.1's WebhookEvent union (decision 182). */
+export const BILLING_SUBSCRIPTION_EVENT_TYPES = [
+  'subscription.created',
+  'subscription.updated',
+  'subscription.active',
+  'subscription.pastDue',
+] as const;
+export const BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES = [
+  'subscriptionItem.created',
+  'subscriptionItem.updated',
+  'subscriptionItem.active',
+  'subscriptionItem.canceled',
+  'subscriptionItem.upcoming',
+  'subscriptionItem.ended',
+  'subscriptionItem.abandoned',
+  'subscriptionItem.incomplete',
+  'subscriptionItem.pastDue',
+  'subscriptionItem.freeTrialEnding',
+] as const;
+/** Recorded in the delivery log (`ignored`, with a reason) and answered 2xx; not mirrored. */
+export const BILLING_PAYMENT_ATTEMPT_EVENT_TYPES = [
+  'paymentAttempt.created',
+  'paymentAttempt.updated',
+] as const;
+export const BILLING_EVENT_TYPES = [
+  ...BILLING_SUBSCRIPTION_EVENT_TYPES,
+  ...BILLING_SUBSCRIPTION_ITEM_EVENT_TYPES,
+  ...BILLING_PAYMENT_ATTEMPT_EVENT_TYPES,
+] as const;
+
 /**
  * Every Clerk event type the write path applies; any other type is recorded `ignored`. The dispatch
  * table (packages/core/src/sync/clerk-event-handlers.ts) has one handler for each, which
  * lists.test.ts checks.
  */
-export const CLERK_EVENT_TYPES = [...USER_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES] as const;
+export const CLERK_EVENT_TYPES = [
+  ...USER_EVENT_TYPES,
+  ...ORGANIZATION_EVENT_TYPES,
+  ...BILLING_EVENT_TYPES,
+] as const;
 export type ClerkEventType = (typeof CLERK_EVENT_TYPES)[number];

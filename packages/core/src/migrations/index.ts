@@ -8,6 +8,9 @@ import * as auditLog from './2026_11_30_0400_audit_log.ts';
 import * as deliveriesTogether from './2026_11_30_0500_deliveries_together.ts';
 import * as setBasedUserWrites from './2026_11_30_0600_set_based_user_writes.ts';
 import * as reconcileLease from './2026_12_07_0100_reconcile_lease.ts';
+import * as userBans from './2026_12_07_0810_user_bans.ts';
+import * as deliveryPayloadPrivacy from './2026_12_07_0820_delivery_payload_privacy.ts';
+import * as billing from './2026_12_07_0830_billing.ts';
 import { installSqlFunctions } from './install-sql-functions.ts';
 
 // Listed in code rather than read from a folder, so bundlers and `node` run them the same way.
@@ -23,6 +26,9 @@ export const TABLE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026_11_30_0500_deliveries_together': deliveriesTogether,
   '2026_11_30_0600_set_based_user_writes': setBasedUserWrites,
   '2026_12_07_0100_reconcile_lease': reconcileLease,
+  '2026_12_07_0810_user_bans': userBans,
+  '2026_12_07_0820_delivery_payload_privacy': deliveryPayloadPrivacy,
+  '2026_12_07_0830_billing': billing,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

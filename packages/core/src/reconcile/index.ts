@@ -1,4 +1,11 @@
 // The reconcile entry points; its steps (compare, apply, deactivate) are internal.
+
+export {
+  type BackendBillingSubscription,
+  type BillingReconcileReport,
+  type ClerkBillingSource,
+  reconcileBilling,
+} from './reconcile-billing.ts';
 export {
   type ClerkListPage,
   type ClerkListSource,

@@ -12,11 +12,14 @@ export class WebhookEventNotFoundError extends Error {
   }
 }
 
-/** The delivery is recorded without its payload (it failed on our side, or its body was unusable). */
+/**
+ * The delivery is recorded without its payload (it failed on our side, or its body was unusable), or its
+ * payload was redacted (its person deleted, or past WEBHOOK_PAYLOAD_RETENTION_DAYS; docs/privacy.md).
+ */
 export class WebhookEventNotReplayableError extends Error {
   constructor(event: WebhookEventRow) {
     super(
-      `delivery ${event.svix_id} (status ${event.status}) was recorded without its payload, so it cannot be ` +
+      `delivery ${event.svix_id} (status ${event.status}) was recorded without its ${event.payload_redacted_at ? 'full payload (redacted for privacy)' : 'payload'}, so it cannot be ` +
         'replayed; Svix redelivers failed deliveries, and `usersync reconcile` re-reads users from Clerk',
     );
     this.name = 'WebhookEventNotReplayableError';
@@ -43,7 +46,7 @@ export async function replayWebhookEvent(
 ): Promise<ReplayResult> {
   const original = await findWebhookEvent(db, svixId);
   if (!original) throw new WebhookEventNotFoundError(svixId);
-  if (original.payload === null || original.payload === undefined) {
+  if (original.payload === null || original.payload === undefined || original.payload_redacted_at !== null) {
     throw new WebhookEventNotReplayableError(original);
   }
   const replayId = `replay:${svixId}:${Date.now().toString(36)}${randomBytes(3).toString('hex')}`.slice(-255);

@@ -228,6 +228,7 @@ function prepareDelivery(delivery: ClerkDelivery): PreparedDelivery {
   if (!handler) return decide('ignored', `event type ${parsed.envelope.type} is not handled`);
   const event = handler(parsed.envelope);
   if ('invalid' in event) return decide('invalid', event.invalid);
+  if ('ignored' in event) return decide('ignored', event.ignored);
   return {
     record: {
       ...record,

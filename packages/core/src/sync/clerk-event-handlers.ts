@@ -3,6 +3,7 @@ import {
   clerkDeletedObjectSchema,
   describeZodError,
 } from '../clerk/clerk-payloads.ts';
+import { BILLING_EVENT_HANDLERS } from './billing-event-handlers.ts';
 import { InvalidClerkUserError } from './errors.ts';
 import { mapClerkUser } from './map-clerk-user.ts';
 import { ORGANIZATION_EVENT_HANDLERS } from './organization-event-handlers.ts';
@@ -29,7 +30,14 @@ export interface InvalidClerkEvent {
   invalid: string;
 }
 
-export type PrepareClerkEvent = (envelope: ClerkWebhookEnvelope) => PreparedClerkEvent | InvalidClerkEvent;
+/** An event we know and keep only in the delivery log: recorded `ignored` with this reason, answered 2xx. */
+export interface IgnoredClerkEvent {
+  ignored: string;
+}
+
+export type PrepareClerkEvent = (
+  envelope: ClerkWebhookEnvelope,
+) => PreparedClerkEvent | InvalidClerkEvent | IgnoredClerkEvent;
 
 function prepareUserUpsert(envelope: ClerkWebhookEnvelope): PreparedClerkEvent | InvalidClerkEvent {
   try {
@@ -63,4 +71,5 @@ export const CLERK_EVENT_HANDLERS: Readonly<Record<string, PrepareClerkEvent>> =
   'user.updated': prepareUserUpsert,
   'user.deleted': prepareUserDelete,
   ...ORGANIZATION_EVENT_HANDLERS,
+  ...BILLING_EVENT_HANDLERS,
 };

@@ -30,7 +30,12 @@ export {
   type OrganizationMembershipFields,
 } from './map-clerk-organization.ts';
 export { type ClerkUserFields, FIELD_LIMITS, mapClerkUser, parseClerkUser } from './map-clerk-user.ts';
-export { DEFAULT_SYNC_OPTIONS, type SyncOptions, type UserDeleteMode } from './sync-options.ts';
+export {
+  DEFAULT_SYNC_OPTIONS,
+  type SyncOptions,
+  USER_DELETE_MODES,
+  type UserDeleteMode,
+} from './sync-options.ts';
 export { type SyncUserResult, syncUserFromClerk } from './sync-user-from-clerk.ts';
 export {
   type MembershipWriteOutcome,

@@ -5,9 +5,9 @@ import type { clerkUserRecord } from './write-clerk-user.ts';
 
 /**
  * The statement of the write path, one prepared statement for both ways a delivery is applied
- * (docs/decisions/162): $21 true — a lone user upsert (nothing else in flight) through
+ * (docs/decisions/162): $23 true — a lone user upsert (nothing else in flight) through
  * usersync_apply_lone_user_upsert.sql, with the mapped user as typed parameters; false — a group, or a
- * delivery of any other kind, through usersync_apply_clerk_deliveries.sql ($22 deliveries, $23 options).
+ * delivery of any other kind, through usersync_apply_clerk_deliveries.sql ($24 deliveries, $25 options).
  * One text, so a connection parses one statement; the branch not chosen is skipped by a one-time filter.
  */
 export const APPLY_DELIVERIES: PreparedStatement = {
@@ -15,16 +15,16 @@ export const APPLY_DELIVERIES: PreparedStatement = {
   text: `SELECT 1 AS ordinal, l.status, l.reason, l.user_id
 FROM ${applyLoneUserUpsertFunction.name}($1::text, $2::text, $3::text, $4::text, $5::jsonb, $6::text, $7::text,
   $8::text, $9::boolean, $10::text, $11::text, $12::text, $13::text, $14::text, $15::boolean, $16::jsonb,
-  $17::timestamptz, $18::timestamptz, $19::timestamptz, $20::text) l
-WHERE $21::boolean
+  $17::timestamptz, $18::timestamptz, $19::timestamptz, $20::text, $21::boolean, $22::boolean) l
+WHERE $23::boolean
 UNION ALL
 SELECT g.ordinal, g.status, g.reason, g.user_id
-FROM ${applyClerkDeliveriesFunction.name}($22::jsonb, $23::jsonb) g
-WHERE NOT $21::boolean`,
+FROM ${applyClerkDeliveriesFunction.name}($24::jsonb, $25::jsonb) g
+WHERE NOT $23::boolean`,
 };
 
 /** The lone branch's parameters left empty: the statement applies a group through the group function. */
-const NO_LONE_DELIVERY = new Array(20).fill(null);
+const NO_LONE_DELIVERY = new Array(22).fill(null);
 
 export function groupParameters(deliveries: string, options: string): unknown[] {
   return [...NO_LONE_DELIVERY, false, deliveries, options];
@@ -80,6 +80,9 @@ export async function applyLoneUserUpsert(
     user.clerk_created_at,
     user.clerk_updated_at,
     user.email_lower,
+    // Clerk's ban and lockout (decision 180): absent means false.
+    user.banned ?? false,
+    user.locked ?? false,
     true,
     null,
     null,

@@ -22,6 +22,12 @@ export interface ClerkUserFields {
   last_sign_in_at: Date | null;
   clerk_created_at: Date;
   clerk_updated_at: Date;
+  /**
+   * Clerk's admin ban and temporary lockout; present only when set (the SQL rule stores an absent flag
+   * as false, so a payload that leaves them out clears them, as Clerk means).
+   */
+  banned?: true;
+  locked?: true;
 }
 
 // Same limits as the CHECK constraints in the initial migration; checked here to give a clear message.
@@ -63,6 +69,8 @@ export function mapClerkUser(json: unknown): ClerkUserFields {
     last_sign_in_at: user.last_sign_in_at == null ? null : new Date(user.last_sign_in_at),
     clerk_created_at: new Date(user.created_at),
     clerk_updated_at: new Date(user.updated_at),
+    ...(user.banned === true && { banned: true }),
+    ...(user.locked === true && { locked: true }),
   };
   // Cheap unless a field is near its limit: reconcile maps 100,000 users in one run.
   const tooLong: string[] = [];

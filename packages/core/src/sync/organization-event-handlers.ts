@@ -30,8 +30,9 @@ function membershipLockKeys(ref: OrganizationMembershipRef): string[] {
   ];
 }
 
-function invalidOn(prepare: (envelope: ClerkWebhookEnvelope) => Prepared) {
-  return (envelope: ClerkWebhookEnvelope): Prepared => {
+/** A handler whose mapping throws InvalidClerkPayloadError answers `{ invalid }` (422, nothing written). */
+export function invalidOn<P>(prepare: (envelope: ClerkWebhookEnvelope) => P) {
+  return (envelope: ClerkWebhookEnvelope): P | { invalid: string } => {
     try {
       return prepare(envelope);
     } catch (error) {

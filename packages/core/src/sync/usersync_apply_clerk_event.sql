@@ -22,6 +22,10 @@ BEGIN
       SELECT * INTO status, reason, user_id FROM usersync_apply_clerk_organization_membership_delete(p_data, p_options);
     WHEN 'organization_invitation.upsert' THEN
       SELECT * INTO status, reason, user_id FROM usersync_apply_clerk_organization_invitation_upsert(p_data, p_options);
+    WHEN 'billing_subscription.upsert' THEN
+      SELECT * INTO status, reason, user_id FROM usersync_apply_clerk_billing_subscription_upsert(p_data, p_options);
+    WHEN 'billing_subscription_item.upsert' THEN
+      SELECT * INTO status, reason, user_id FROM usersync_apply_clerk_billing_subscription_item_upsert(p_data, p_options);
     ELSE
       RAISE EXCEPTION 'usersync: no handler for event kind %', p_kind;
   END CASE;

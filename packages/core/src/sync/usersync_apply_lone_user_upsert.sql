@@ -19,7 +19,7 @@ CREATE OR REPLACE FUNCTION usersync_apply_lone_user_upsert(
   p_clerk_id text, p_email text, p_email_verified boolean, p_first_name text, p_last_name text,
   p_username text, p_image_url text, p_phone_number text, p_phone_verified boolean, p_public_metadata jsonb,
   p_last_sign_in_at timestamptz, p_clerk_created_at timestamptz, p_clerk_updated_at timestamptz,
-  p_email_lower text,
+  p_email_lower text, p_banned boolean, p_locked boolean,
   OUT status text, OUT reason text, OUT user_id uuid
 ) LANGUAGE plpgsql AS $$
 DECLARE
@@ -56,12 +56,14 @@ BEGIN
   inserted AS (
     INSERT INTO users (
       id, clerk_id, email, email_verified, first_name, last_name, username, image_url, phone_number,
-      phone_verified, public_metadata, last_sign_in_at, clerk_created_at, clerk_updated_at, role, app_metadata
+      phone_verified, public_metadata, last_sign_in_at, clerk_created_at, clerk_updated_at, role, app_metadata,
+      banned, locked
     )
     SELECT d.new_id, p_clerk_id, p_email, p_email_verified, p_first_name, p_last_name, p_username,
       p_image_url, p_phone_number, p_phone_verified, p_public_metadata, p_last_sign_in_at,
       p_clerk_created_at, p_clerk_updated_at,
-      coalesce((SELECT c.role FROM claimed c), p_default_role), coalesce((SELECT c.data FROM claimed c), '{}'::jsonb)
+      coalesce((SELECT c.role FROM claimed c), p_default_role), coalesce((SELECT c.data FROM claimed c), '{}'::jsonb),
+      coalesce(p_banned, false), coalesce(p_locked, false)
     FROM decision d WHERE d.outcome = 'created'
     RETURNING id
   ),
@@ -71,7 +73,8 @@ BEGIN
       email = p_email, email_verified = p_email_verified, first_name = p_first_name, last_name = p_last_name,
       username = p_username, image_url = p_image_url, phone_number = p_phone_number,
       phone_verified = p_phone_verified, public_metadata = p_public_metadata, last_sign_in_at = p_last_sign_in_at,
-      clerk_created_at = p_clerk_created_at, clerk_updated_at = p_clerk_updated_at, is_active = true
+      clerk_created_at = p_clerk_created_at, clerk_updated_at = p_clerk_updated_at, is_active = true,
+      banned = coalesce(p_banned, false), locked = coalesce(p_locked, false)
     FROM decision d
     WHERE d.outcome = 'updated' AND w.id = d.existing_id
   )

@@ -6,7 +6,8 @@
 --   was just read from Clerk's API (p_present_in_clerk);
 -- - a new row takes its role from an open invitation for its verified email (the first new user of the
 --   page holding that address claims it), else p_default_role;
--- - app-owned columns (role, app_metadata, settings) are never written from Clerk data.
+-- - app-owned columns (role, app_metadata, settings) are never written from Clerk data;
+-- - banned and locked (decision 180): an absent flag is false.
 -- Outcomes are those of applying the page's users one by one in (clerk_id, position) order:
 -- created | updated | reactivated | unchanged | stale | deleted.
 -- p_users: a JSON array of usersync_clerk_user records (the type's one definition: migration
@@ -34,7 +35,7 @@ BEGIN
   -- deadlock); each statement after it sees what other writers of these users committed meanwhile.
   SELECT array_agg(ROW(r.clerk_id, r.email, r.email_verified, r.first_name, r.last_name, r.username,
              r.image_url, r.phone_number, r.phone_verified, r.public_metadata, r.last_sign_in_at,
-             r.clerk_created_at, r.clerk_updated_at, r.email_lower)::usersync_clerk_user),
+             r.clerk_created_at, r.clerk_updated_at, r.email_lower, r.banned, r.locked)::usersync_clerk_user),
          array_agg(r.ordinality::integer),
          array_agg(DISTINCT r.clerk_id COLLATE "C"),
          count(pg_advisory_xact_lock(hashtextextended('usersync:user:' || r.clerk_id, 0)))
@@ -54,7 +55,7 @@ BEGIN
       SELECT i.n, row_number() OVER (PARTITION BY i.clerk_id ORDER BY i.n)::integer AS round
       FROM unnest(v_items) WITH ORDINALITY AS i(clerk_id, email, email_verified, first_name, last_name,
         username, image_url, phone_number, phone_verified, public_metadata, last_sign_in_at,
-        clerk_created_at, clerk_updated_at, email_lower, n)
+        clerk_created_at, clerk_updated_at, email_lower, banned, locked, n)
     ) r;
   ELSE
     v_rounds := array_fill(1, ARRAY[cardinality(v_items)]);
@@ -78,7 +79,7 @@ BEGIN
     INTO v_outcomes
     FROM unnest((SELECT v_items)) WITH ORDINALITY AS i(clerk_id, email, email_verified, first_name, last_name, username,
       image_url, phone_number, phone_verified, public_metadata, last_sign_in_at, clerk_created_at,
-      clerk_updated_at, email_lower, n)
+      clerk_updated_at, email_lower, banned, locked, n)
     -- One index probe per user, whatever the planner thinks of the table's size (LIMIT keeps it a probe).
     LEFT JOIN LATERAL (SELECT * FROM users x WHERE x.clerk_id = i.clerk_id LIMIT 1) u ON true;
 
@@ -87,7 +88,7 @@ BEGIN
         SELECT i.*, v_ords[i.n] AS ord, gen_random_uuid() AS new_id
         FROM unnest((SELECT v_items)) WITH ORDINALITY AS i(clerk_id, email, email_verified, first_name, last_name,
           username, image_url, phone_number, phone_verified, public_metadata, last_sign_in_at, clerk_created_at,
-          clerk_updated_at, email_lower, n)
+          clerk_updated_at, email_lower, banned, locked, n)
         WHERE v_outcomes[i.n] = 'created'
       ),
       -- An open invitation for a verified address goes to the first new user (in processing order) with it.
@@ -103,11 +104,13 @@ BEGIN
       )
       INSERT INTO users (
           id, clerk_id, email, email_verified, first_name, last_name, username, image_url, phone_number,
-          phone_verified, public_metadata, last_sign_in_at, clerk_created_at, clerk_updated_at, role, app_metadata
+          phone_verified, public_metadata, last_sign_in_at, clerk_created_at, clerk_updated_at, role, app_metadata,
+          banned, locked
         )
       SELECT n.new_id, n.clerk_id, n.email, n.email_verified, n.first_name, n.last_name, n.username,
           n.image_url, n.phone_number, n.phone_verified, n.public_metadata, n.last_sign_in_at,
-          n.clerk_created_at, n.clerk_updated_at, coalesce(c.role, p_default_role), coalesce(c.data, '{}'::jsonb)
+          n.clerk_created_at, n.clerk_updated_at, coalesce(c.role, p_default_role), coalesce(c.data, '{}'::jsonb),
+          coalesce(n.banned, false), coalesce(n.locked, false)
         FROM new_users n LEFT JOIN claimed c ON c.new_id = n.new_id;
     END IF;
 
@@ -118,10 +121,11 @@ BEGIN
           last_name = i.last_name, username = i.username, image_url = i.image_url,
           phone_number = i.phone_number, phone_verified = i.phone_verified,
           public_metadata = i.public_metadata, last_sign_in_at = i.last_sign_in_at,
-          clerk_created_at = i.clerk_created_at, clerk_updated_at = i.clerk_updated_at, is_active = true
+          clerk_created_at = i.clerk_created_at, clerk_updated_at = i.clerk_updated_at, is_active = true,
+          banned = coalesce(i.banned, false), locked = coalesce(i.locked, false)
         FROM unnest((SELECT v_items)) WITH ORDINALITY AS i(clerk_id, email, email_verified, first_name, last_name,
           username, image_url, phone_number, phone_verified, public_metadata, last_sign_in_at, clerk_created_at,
-          clerk_updated_at, email_lower, n)
+          clerk_updated_at, email_lower, banned, locked, n)
         WHERE v_outcomes[i.n] = 'updated' AND w.clerk_id = i.clerk_id;
     END IF;
 

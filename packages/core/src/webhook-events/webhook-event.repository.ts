@@ -102,6 +102,54 @@ export async function pruneWebhookEvents(db: Db, options: PruneWebhookEventsOpti
   }
 }
 
+export interface RedactExpiredPayloadsOptions {
+  /** Settled deliveries recorded before this instant lose their payload's personal data. */
+  before: Date;
+  /** Count what would be redacted, change nothing. */
+  dryRun?: boolean;
+}
+
+/** Outcomes that are final: the payload is no longer needed to apply the delivery again. */
+const SETTLED_STATUSES = ['applied', 'duplicate', 'stale', 'ignored'] as const;
+
+/**
+ * WEBHOOK_PAYLOAD_RETENTION_DAYS (docs/privacy.md): the payloads of settled deliveries older than `before`
+ * are cut down to ids (usersync_redacted_payload, the one shape, also used when a person is deleted); the
+ * records stay. Failed and invalid deliveries keep theirs until they are settled or pruned: their payload
+ * is what an operator replays. In batches, so a large backlog never holds one long lock.
+ */
+export async function redactExpiredPayloads(db: Db, options: RedactExpiredPayloadsOptions): Promise<number> {
+  function expired() {
+    return db
+      .selectFrom('webhook_events')
+      .where('created_at', '<', options.before)
+      .where('status', 'in', SETTLED_STATUSES)
+      .where('payload', 'is not', null)
+      .where('payload_redacted_at', 'is', null);
+  }
+  if (options.dryRun) {
+    const { count } = await expired()
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+  let redacted = 0;
+  for (;;) {
+    const batch = expired().select('svix_id').limit(PRUNE_BATCH);
+    const result = await db
+      .updateTable('webhook_events')
+      .set({
+        payload: sql<string>`usersync_redacted_payload(payload)`,
+        payload_redacted_at: sql<Date>`now()`,
+      })
+      .where('svix_id', 'in', batch)
+      .executeTakeFirst();
+    const n = Number(result.numUpdatedRows);
+    redacted += n;
+    if (n < PRUNE_BATCH) return redacted;
+  }
+}
+
 /** A delivery without its payload: what lists show. */
 export type WebhookEventSummary = Omit<WebhookEventRow, 'payload'>;
 
@@ -115,6 +163,7 @@ const SUMMARY_COLUMNS = [
   'attempts',
   'created_at',
   'processed_at',
+  'payload_redacted_at',
 ] as const;
 
 export interface ListWebhookEventsOptions {

@@ -49,6 +49,8 @@ export function toAdminUser(user: UserRow): AdminUser {
     appMetadata: user.app_metadata,
     clerkUpdatedAt: iso(user.clerk_updated_at),
     deletedAt: iso(user.deleted_at),
+    banned: user.banned,
+    locked: user.locked,
   };
 }
 

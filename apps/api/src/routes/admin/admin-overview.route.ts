@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AdminHeadersSchema, AdminOverviewSchema } from '@usersync/core/http-contract';
-import { readAdminOverview } from '@usersync/core/internal';
+import { countPastDuePayers, readAdminOverview } from '@usersync/core/internal';
 import { adminErrorResponses, toDeliverySummary } from './admin-mappers.ts';
 
 /** p95 processing lag above this shows on the console's "needs attention" list. */
@@ -15,7 +15,10 @@ const adminOverviewRoute: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async () => {
       const now = new Date();
-      const { users, organizations, deliveries, lastReconcileRun } = await readAdminOverview(fastify.db, now);
+      const [{ users, organizations, deliveries, lastReconcileRun }, pastDuePayers] = await Promise.all([
+        readAdminOverview(fastify.db, now),
+        countPastDuePayers(fastify.db),
+      ]);
       const iso = (date: Date | null) => date?.toISOString() ?? null;
       return {
         generatedAt: now.toISOString(),
@@ -35,6 +38,7 @@ const adminOverviewRoute: FastifyPluginAsyncTypebox = async (fastify) => {
           lag: { ...deliveries.lag, thresholdMs: LAG_ATTENTION_MS },
         },
         lastReconcileRun,
+        billing: { pastDuePayers },
       };
     },
   );

@@ -14,6 +14,7 @@ import {
 } from '@usersync/core/http-contract';
 import {
   changeUserRole,
+  currentPlanOf,
   findUserByClerkId,
   InvalidClerkUserError,
   LastAdminError,
@@ -28,6 +29,7 @@ import {
 import type { AppConfig } from '../../config.ts';
 import { ApiError, errorResponses, notConfigured } from '../../lib/api-error.ts';
 import { adminClerkFailure, clerkStatus, createClerkBackend, withTimeout } from '../../lib/clerk-backend.ts';
+import { toPlan } from '../../lib/profile.ts';
 import {
   adminErrorResponses,
   pageLimit,
@@ -75,12 +77,14 @@ const adminUsersRoute: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async 
     async (request) => {
       const user = await findUserByClerkId(fastify.db, request.params.clerkId);
       if (!user) throw userNotFound(request.params.clerkId);
-      const [memberships, deliveries] = await Promise.all([
+      const [memberships, deliveries, plan] = await Promise.all([
         membershipsOfUser(fastify.db, user),
         listWebhookEvents(fastify.db, { clerkUserId: user.clerk_id, limit: 20 }),
+        currentPlanOf(fastify.db, { clerkUserId: user.clerk_id }),
       ]);
       return {
         user: toAdminUser(user),
+        plan: toPlan(plan),
         settings: user.settings,
         memberships,
         deliveries: deliveries.items.map(toDeliverySummary),

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.ts';
 import { ApiError } from '../../lib/api-error.ts';
 import adminAuditLogRoute from './admin-audit-log.route.ts';
+import adminOrganizationsRoute from './admin-organizations.route.ts';
 import adminOverviewRoute from './admin-overview.route.ts';
 import adminUsersRoute from './admin-users.route.ts';
 import adminWebhookEventsRoute from './admin-webhook-events.route.ts';
@@ -25,6 +26,7 @@ const adminRoutes: FastifyPluginAsync<{ config: AppConfig }> = async (fastify, {
   await fastify.register(adminOverviewRoute);
   await fastify.register(adminWebhookEventsRoute, { config });
   await fastify.register(adminUsersRoute, { config });
+  await fastify.register(adminOrganizationsRoute);
   await fastify.register(adminAuditLogRoute);
 };
 

@@ -23,3 +23,14 @@ export function fullName(user: {
     [user.firstName, user.lastName].filter(Boolean).join(' ') || user.username || user.email || '(no name)'
   );
 }
+
+/** A payer's current Clerk Billing plan: `Pro (pro) · past_due · until 1 Jan 2027`; `None` for no plan. */
+export function formatPlan(
+  plan: { slug: string | null; name: string | null; status: string; periodEnd: string | null } | null,
+): string {
+  if (!plan) return 'None';
+  const name = plan.name ?? plan.slug ?? 'unnamed plan';
+  const slug = plan.slug && plan.slug !== name ? ` (${plan.slug})` : '';
+  const until = plan.periodEnd ? ` · until ${formatDateTime(plan.periodEnd)}` : '';
+  return `${name}${slug} · ${plan.status}${until}`;
+}

@@ -1,7 +1,13 @@
 import type { Profile } from '@usersync/core/http-contract';
 
 // Types only (`import type`): the contract's schemas (TypeBox) stay out of the browser bundle.
-export type { Profile, ProfileUpdate, SyncResponse } from '@usersync/core/http-contract';
+export type {
+  Plan,
+  Profile,
+  ProfileOrganization,
+  ProfileUpdate,
+  SyncResponse,
+} from '@usersync/core/http-contract';
 
 export function displayName(profile: Profile) {
   const full = [profile.firstName, profile.lastName].filter(Boolean).join(' ');

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type {
+  AdminOrganizationDetail,
   AdminOverview,
   AdminUserDetail,
   AuditEntry,
@@ -70,6 +71,7 @@ function overview(overrides: Partial<AdminOverview['deliveries']> = {}): AdminOv
       ...overrides,
     },
     lastReconcileRun: null,
+    billing: { pastDuePayers: 0 },
   };
 }
 
@@ -214,7 +216,10 @@ describe('/admin', () => {
         appMetadata: {},
         clerkUpdatedAt: null,
         deletedAt: null,
+        banned: false,
+        locked: false,
       },
+      plan: null,
       settings: { theme: 'system', preferences: {} },
       memberships: null,
       deliveries: [delivery()],
@@ -260,6 +265,77 @@ describe('/admin', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Resync from Clerk' }));
     expect(await screen.findByText('Resynced from Clerk: unchanged.')).toBeVisible();
+  });
+
+  it('issue 23: past-due payers on the overview; banned, locked and the plan on a user page', async () => {
+    asAdmin();
+    api.reply(OVERVIEW, { status: 200, body: { ...overview(), billing: { pastDuePayers: 3 } } });
+    renderApp('/admin', { apiUrl: api.url });
+    expect((await screen.findByText('Past-due payers')).nextSibling).toHaveTextContent('3');
+
+    const detail: AdminUserDetail = {
+      user: {
+        id: '7b0e7f5e-3c2a-4d0f-9a55-0c7a1a3c9e13',
+        clerkId: 'user_2cy',
+        email: 'cy@example.com',
+        emailVerified: true,
+        firstName: 'Cy',
+        lastName: 'Banned',
+        username: null,
+        imageUrl: null,
+        role: 'member',
+        status: 'active',
+        lastSignInAt: null,
+        createdAt: '2026-11-29T10:00:00.000Z',
+        phoneNumber: null,
+        publicMetadata: {},
+        appMetadata: {},
+        clerkUpdatedAt: null,
+        deletedAt: null,
+        banned: true,
+        locked: true,
+      },
+      plan: { slug: 'pro', name: 'Pro', status: 'past_due', periodEnd: null },
+      settings: { theme: 'system', preferences: {} },
+      memberships: null,
+      deliveries: [],
+      roles: ['member', 'admin'],
+    };
+    api.reply('GET /api/v1/admin/users/user_2cy', { status: 200, body: detail });
+    renderApp('/admin/users/user_2cy', { apiUrl: api.url });
+    const profile = await screen.findByRole('region', { name: 'Profile' });
+    expect(within(profile).getByText('Banned').nextSibling).toHaveTextContent(
+      'Yes: the API refuses them (403)',
+    );
+    expect(within(profile).getByText('Locked').nextSibling).toHaveTextContent('not a ban');
+    expect(within(profile).getByText('Plan').nextSibling).toHaveTextContent('Pro (pro) · past_due');
+  });
+
+  it('issue 23: an organization page shows its plan and members', async () => {
+    asAdmin();
+    const detail: AdminOrganizationDetail = {
+      organization: {
+        clerkId: 'org_2acme',
+        name: 'Acme',
+        slug: 'acme',
+        imageUrl: null,
+        status: 'active',
+        clerkUpdatedAt: null,
+      },
+      plan: { slug: 'business', name: 'Business', status: 'past_due', periodEnd: null },
+      members: [
+        { clerkUserId: 'user_2bob', role: 'org:admin', email: 'bob@example.com', name: 'Bob Builder' },
+      ],
+    };
+    api.reply('GET /api/v1/admin/organizations/org_2acme', { status: 200, body: detail });
+    renderApp('/admin/organizations/org_2acme', { apiUrl: api.url });
+    expect(await screen.findByRole('heading', { name: 'Acme' })).toBeVisible();
+    const facts = screen.getByRole('region', { name: 'Organization' });
+    expect(within(facts).getByText('Plan').nextSibling).toHaveTextContent('Business (business) · past_due');
+    expect(screen.getByRole('link', { name: 'Bob Builder' })).toHaveAttribute(
+      'href',
+      '/admin/users/user_2bob',
+    );
   });
 
   it('audit: who did what to whom', async () => {

@@ -44,7 +44,7 @@ function OverviewBody({
 }: {
   overview: NonNullable<ReturnType<typeof useOverview>['state'] & { status: 'success' }>['data'];
 }) {
-  const { users, deliveries, organizations, lastReconcileRun } = overview;
+  const { users, deliveries, organizations, lastReconcileRun, billing } = overview;
   const counts = deliveries.last24h.byStatusAndType;
   const total = counts.reduce((sum, row) => sum + row.count, 0);
   const failed = counts
@@ -78,6 +78,12 @@ function OverviewBody({
           detail={`${deliveries.lag.samples} in the last hour`}
         />
         {organizations !== null && <Stat label="Organizations" value={organizations} />}
+        <Stat
+          label="Past-due payers"
+          value={billing.pastDuePayers}
+          detail="Clerk Billing: users and organizations"
+          tone={billing.pastDuePayers > 0 ? 'danger' : undefined}
+        />
         <Stat
           label="Last reconcile"
           value={reconcileAt ? formatDateTime(reconcileAt) : 'never'}

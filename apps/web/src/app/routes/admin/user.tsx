@@ -6,10 +6,11 @@ import { useUser } from '../../../features/admin/api/get-user.ts';
 import { useResyncUser } from '../../../features/admin/api/resync-user.ts';
 import { ActionButton } from '../../../features/admin/components/action-button.tsx';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
-import { describeActionError, QueryError } from '../../../features/admin/components/query-error.tsx';
+import { DetailPage } from '../../../features/admin/components/detail-page.tsx';
+import { describeActionError } from '../../../features/admin/components/query-error.tsx';
 import { RoleChangeDialog } from '../../../features/admin/components/role-change-dialog.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
-import { formatDateTime, fullName } from '../../../features/admin/format.ts';
+import { formatDateTime, formatPlan, fullName } from '../../../features/admin/format.ts';
 
 /** `/admin/users/:clerkId`: one user, their deliveries, role change and resync. */
 export function AdminUserRoute() {
@@ -30,24 +31,19 @@ export function AdminUserRoute() {
   }
 
   return (
-    <div className="page">
-      <title>User · usersync</title>
-      <p>
-        <Link to={paths.admin.users.getHref()}>← Users</Link>
-      </p>
-      {state.status === 'pending' && (
-        <section className="card" aria-busy="true" aria-label="Loading the user">
-          <span className="skeleton skeleton-line skeleton-title" />
-          <span className="skeleton skeleton-block" />
-        </section>
-      )}
-      {state.status === 'error' && <QueryError what="the user" error={state.error} onRetry={reload} />}
-      {state.status === 'success' && (
+    <DetailPage
+      title="User · usersync"
+      back={{ to: paths.admin.users.getHref(), label: 'Users' }}
+      what="the user"
+      state={state}
+      reload={reload}
+    >
+      {(data) => (
         <>
           <div className="page-header admin-page-header">
             <div>
-              <PageHeading>{fullName(state.data.user)}</PageHeading>
-              <p className="page-lede mono">{state.data.user.clerkId}</p>
+              <PageHeading>{fullName(data.user)}</PageHeading>
+              <p className="page-lede mono">{data.user.clerkId}</p>
             </div>
             <div className="header-actions">
               <button type="button" className="button button-secondary" onClick={() => setChangingRole(true)}>
@@ -78,36 +74,60 @@ export function AdminUserRoute() {
             <dl className="facts">
               <dt>Email</dt>
               <dd>
-                {state.data.user.email ?? '—'}{' '}
-                {state.data.user.email && (state.data.user.emailVerified ? '(verified)' : '(not verified)')}
+                {data.user.email ?? '—'}{' '}
+                {data.user.email && (data.user.emailVerified ? '(verified)' : '(not verified)')}
               </dd>
               <dt>Role</dt>
               <dd>
-                <strong>{state.data.user.role}</strong>
+                <strong>{data.user.role}</strong>
               </dd>
               <dt>Status</dt>
               <dd>
-                <UserStatusBadge status={state.data.user.status} />
+                <UserStatusBadge status={data.user.status} />
               </dd>
+              <dt>Banned</dt>
+              <dd>
+                {data.user.banned ? (
+                  <strong className="text-danger">Yes: the API refuses them (403)</strong>
+                ) : (
+                  'No'
+                )}
+              </dd>
+              <dt>Locked</dt>
+              <dd>{data.user.locked ? 'Yes: a temporary lockout in Clerk (not a ban)' : 'No'}</dd>
+              <dt>Plan</dt>
+              <dd>{formatPlan(data.plan)}</dd>
               <dt>Theme</dt>
-              <dd>{state.data.settings.theme}</dd>
+              <dd>{data.settings.theme}</dd>
               <dt>Last sign-in</dt>
-              <dd>{formatDateTime(state.data.user.lastSignInAt)}</dd>
+              <dd>{formatDateTime(data.user.lastSignInAt)}</dd>
               <dt>Clerk updated</dt>
-              <dd>{formatDateTime(state.data.user.clerkUpdatedAt)}</dd>
+              <dd>{formatDateTime(data.user.clerkUpdatedAt)}</dd>
               <dt>Member since</dt>
-              <dd>{formatDateTime(state.data.user.createdAt)}</dd>
+              <dd>{formatDateTime(data.user.createdAt)}</dd>
               <dt>Public metadata</dt>
-              <dd className="mono">{JSON.stringify(state.data.user.publicMetadata)}</dd>
+              <dd className="mono">{JSON.stringify(data.user.publicMetadata)}</dd>
             </dl>
           </section>
-          {state.data.memberships !== null && (
+          {data.memberships !== null && (
             <section className="card" aria-labelledby="memberships-heading">
               <h2 id="memberships-heading">Organization memberships</h2>
-              {state.data.memberships.length === 0 ? (
+              {data.memberships.length === 0 ? (
                 <p className="empty">None.</p>
               ) : (
-                <pre className="code-block">{JSON.stringify(state.data.memberships, null, 2)}</pre>
+                <>
+                  <ul>
+                    {data.memberships.map((m) => (
+                      <li key={String(m.clerk_id)}>
+                        <Link to={paths.admin.organization.getHref(String(m.clerk_organization_id))}>
+                          {String(m.clerk_organization_id)}
+                        </Link>{' '}
+                        · {String(m.role)}
+                      </li>
+                    ))}
+                  </ul>
+                  <pre className="code-block">{JSON.stringify(data.memberships, null, 2)}</pre>
+                </>
               )}
             </section>
           )}
@@ -116,16 +136,16 @@ export function AdminUserRoute() {
               Deliveries
             </h2>
             <DeliveriesTable
-              items={state.data.deliveries}
+              items={data.deliveries}
               onOpen={(svixId) => navigate(paths.admin.deliveries.getHref({ open: svixId }))}
             />
           </section>
           {changingRole && (
             <RoleChangeDialog
               clerkId={clerkId}
-              name={fullName(state.data.user)}
-              currentRole={state.data.user.role}
-              roles={state.data.roles}
+              name={fullName(data.user)}
+              currentRole={data.user.role}
+              roles={data.roles}
               onClose={() => setChangingRole(false)}
               onChanged={() => {
                 setNotice('Role changed.');
@@ -135,7 +155,7 @@ export function AdminUserRoute() {
           )}
         </>
       )}
-    </div>
+    </DetailPage>
   );
 }
 

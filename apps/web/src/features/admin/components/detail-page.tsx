@@ -1,0 +1,38 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import type { QueryState } from '../api/use-api-query.ts';
+import { QueryError } from './query-error.tsx';
+
+/**
+ * A console page about one thing (a user, an organization): the way back, a skeleton while it loads,
+ * the error with Try again, then the page itself once it is there.
+ */
+export function DetailPage<T>(props: {
+  title: string;
+  back: { to: string; label: string };
+  /** What is loading, for the skeleton's label and the error: "the user". */
+  what: string;
+  state: QueryState<T>;
+  reload: () => void;
+  children: (data: T) => ReactNode;
+}) {
+  const { state } = props;
+  return (
+    <div className="page">
+      <title>{props.title}</title>
+      <p>
+        <Link to={props.back.to}>← {props.back.label}</Link>
+      </p>
+      {state.status === 'pending' && (
+        <section className="card" aria-busy="true" aria-label={`Loading ${props.what}`}>
+          <span className="skeleton skeleton-line skeleton-title" />
+          <span className="skeleton skeleton-block" />
+        </section>
+      )}
+      {state.status === 'error' && (
+        <QueryError what={props.what} error={state.error} onRetry={props.reload} />
+      )}
+      {state.status === 'success' && props.children(state.data)}
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+export * from './anonymize-user.ts';
+export * from './export-user.ts';
