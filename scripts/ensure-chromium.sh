@@ -5,12 +5,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-install.sh"
 
-target="${CHROMIUM_PATH:-/usr/bin/chromium}"
-[ -x "$target" ] && exit 0
-if [ -n "${CHROMIUM_PATH:-}" ]; then
-  echo "ensure-chromium: CHROMIUM_PATH=$CHROMIUM_PATH does not exist or is not executable" >&2
-  exit 1
-fi
-apt_install "end-to-end test" "Run: sudo apt-get install -y chromium (or set CHROMIUM_PATH)" chromium fonts-dejavu-core
-[ -x /usr/bin/chromium ] || { echo "ensure-chromium: install finished but /usr/bin/chromium is missing" >&2; exit 1; }
-echo "== $(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)"
+ensure_program chromium CHROMIUM_PATH /usr/bin/chromium "end-to-end test" chromium fonts-dejavu-core

@@ -55,31 +55,27 @@ export async function exportUserData(db: Db, clerkId: string): Promise<UserExpor
   ]);
   if (!user && !tombstone) return null;
   const email = user?.email?.toLowerCase() ?? null;
-  const [
-    settings,
-    organizationMemberships,
-    organizationInvitations,
-    invitations,
-    billing,
-    auditEntries,
-    deliveries,
-  ] = await Promise.all([
-    user
+  const related = await awaitAll({
+    settings: user
       ? db
           .selectFrom('user_settings')
           .select(['theme', 'preferences', 'created_at', 'updated_at'])
           .where('user_id', '=', user.id)
           .executeTakeFirst()
       : undefined,
-    db.selectFrom('organization_memberships').selectAll().where('clerk_user_id', '=', clerkId).execute(),
-    email
+    organizationMemberships: db
+      .selectFrom('organization_memberships')
+      .selectAll()
+      .where('clerk_user_id', '=', clerkId)
+      .execute(),
+    organizationInvitations: email
       ? db
           .selectFrom('organization_invitations')
           .selectAll()
           .where(sql<string>`lower(email)`, '=', email)
           .execute()
       : [],
-    db
+    invitations: db
       .selectFrom('invitations')
       .selectAll()
       .where((eb) =>
@@ -90,8 +86,8 @@ export async function exportUserData(db: Db, clerkId: string): Promise<UserExpor
         ]),
       )
       .execute(),
-    billingOfPayer(db, { clerkUserId: clerkId }),
-    db
+    billing: billingOfPayer(db, { clerkUserId: clerkId }),
+    auditEntries: db
       .selectFrom('audit_log')
       .selectAll()
       .where((eb) =>
@@ -102,21 +98,26 @@ export async function exportUserData(db: Db, clerkId: string): Promise<UserExpor
       )
       .orderBy('created_at')
       .execute(),
-    deliveriesNaming(db, clerkId, email),
-  ]);
+    deliveries: deliveriesNaming(db, clerkId, email),
+  });
   return {
     clerkId,
     exportedAt: new Date().toISOString(),
     user: user ?? null,
-    settings: settings ?? null,
     deletedAt: tombstone?.deleted_at ?? user?.deleted_at ?? null,
-    organizationMemberships,
-    organizationInvitations,
-    invitations,
-    billing,
-    auditEntries,
-    deliveries,
+    ...related,
+    settings: related.settings ?? null,
   };
+}
+
+/** Awaits an object's promises together: each result under its own name. */
+async function awaitAll<T extends Record<string, unknown>>(
+  promises: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const entries = await Promise.all(
+    Object.entries(promises).map(async ([name, value]) => [name, await value] as const),
+  );
+  return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> };
 }
 
 // The same three ways a delivery names a person as the redaction when they are deleted

@@ -1,9 +1,8 @@
 import { Link, useParams } from 'react-router-dom';
-import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useOrganization } from '../../../features/admin/api/get-organization.ts';
 import { DataTable } from '../../../features/admin/components/data-table.tsx';
-import { DetailPage } from '../../../features/admin/components/detail-page.tsx';
+import { DetailHeader, DetailPage } from '../../../features/admin/components/detail-page.tsx';
 import { formatDateTime, formatPlan } from '../../../features/admin/format.ts';
 
 /** `/admin/organizations/:clerkId`: one organization, its Clerk Billing plan and its members. */
@@ -20,12 +19,7 @@ export function AdminOrganizationRoute() {
     >
       {(data) => (
         <>
-          <div className="page-header admin-page-header">
-            <div>
-              <PageHeading>{data.organization.name}</PageHeading>
-              <p className="page-lede mono">{data.organization.clerkId}</p>
-            </div>
-          </div>
+          <DetailHeader name={data.organization.name} clerkId={data.organization.clerkId} />
           <section className="card" aria-label="Organization">
             <dl className="facts">
               <dt>Slug</dt>

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { PageHeading } from '../../../components/page-heading.tsx';
 import { paths } from '../../../config/paths.ts';
 import { useUser } from '../../../features/admin/api/get-user.ts';
 import { useResyncUser } from '../../../features/admin/api/resync-user.ts';
 import { ActionButton } from '../../../features/admin/components/action-button.tsx';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
-import { DetailPage } from '../../../features/admin/components/detail-page.tsx';
+import { DetailHeader, DetailPage } from '../../../features/admin/components/detail-page.tsx';
 import { describeActionError } from '../../../features/admin/components/query-error.tsx';
 import { RoleChangeDialog } from '../../../features/admin/components/role-change-dialog.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
@@ -40,24 +39,18 @@ export function AdminUserRoute() {
     >
       {(data) => (
         <>
-          <div className="page-header admin-page-header">
-            <div>
-              <PageHeading>{fullName(data.user)}</PageHeading>
-              <p className="page-lede mono">{data.user.clerkId}</p>
-            </div>
-            <div className="header-actions">
-              <button type="button" className="button button-secondary" onClick={() => setChangingRole(true)}>
-                Change role
-              </button>
-              <ActionButton
-                variant="secondary"
-                state={resync.state}
-                label="Resync from Clerk"
-                runningLabel="Resyncing…"
-                onClick={onResync}
-              />
-            </div>
-          </div>
+          <DetailHeader name={fullName(data.user)} clerkId={data.user.clerkId}>
+            <button type="button" className="button button-secondary" onClick={() => setChangingRole(true)}>
+              Change role
+            </button>
+            <ActionButton
+              variant="secondary"
+              state={resync.state}
+              label="Resync from Clerk"
+              runningLabel="Resyncing…"
+              onClick={onResync}
+            />
+          </DetailHeader>
           <div aria-live="polite">
             {notice && (
               <p role="status" className="action-result">

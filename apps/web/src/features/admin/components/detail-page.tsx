@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
+import { PageHeading } from '../../../components/page-heading.tsx';
 import type { QueryState } from '../api/use-api-query.ts';
 import { QueryError } from './query-error.tsx';
 
@@ -33,6 +34,19 @@ export function DetailPage<T>(props: {
         <QueryError what={props.what} error={state.error} onRetry={props.reload} />
       )}
       {state.status === 'success' && props.children(state.data)}
+    </div>
+  );
+}
+
+/** The heading of a detail page: the thing's name, its Clerk id, and the page's actions if any. */
+export function DetailHeader(props: { name: string; clerkId: string; children?: ReactNode }) {
+  return (
+    <div className="page-header admin-page-header">
+      <div>
+        <PageHeading>{props.name}</PageHeading>
+        <p className="page-lede mono">{props.clerkId}</p>
+      </div>
+      {props.children && <div className="header-actions">{props.children}</div>}
     </div>
   );
 }
