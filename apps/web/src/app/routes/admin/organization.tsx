@@ -2,7 +2,7 @@ import { Link, useParams } from 'react-router-dom';
 import { paths } from '../../../config/paths.ts';
 import { useOrganization } from '../../../features/admin/api/get-organization.ts';
 import { DataTable } from '../../../features/admin/components/data-table.tsx';
-import { DetailHeader, DetailPage } from '../../../features/admin/components/detail-page.tsx';
+import { DetailHeader, DetailPage, TableSection } from '../../../features/admin/components/detail-page.tsx';
 import { formatDateTime, formatPlan } from '../../../features/admin/format.ts';
 
 /** `/admin/organizations/:clerkId`: one organization, its Clerk Billing plan and its members. */
@@ -10,13 +10,7 @@ export function AdminOrganizationRoute() {
   const clerkId = useParams().clerkId ?? '';
   const { state, reload } = useOrganization(clerkId);
   return (
-    <DetailPage
-      title="Organization · usersync"
-      back={{ to: paths.admin.users.getHref(), label: 'Users' }}
-      what="the organization"
-      state={state}
-      reload={reload}
-    >
+    <DetailPage title="Organization · usersync" what="the organization" state={state} reload={reload}>
       {(data) => (
         <>
           <DetailHeader name={data.organization.name} clerkId={data.organization.clerkId} />
@@ -34,10 +28,7 @@ export function AdminOrganizationRoute() {
               <dd>{formatDateTime(data.organization.clerkUpdatedAt)}</dd>
             </dl>
           </section>
-          <section className="card card-flush" aria-labelledby="members-heading">
-            <h2 id="members-heading" className="card-title">
-              Members
-            </h2>
+          <TableSection id="members-heading" title="Members">
             <DataTable
               rows={data.members}
               rowKey={(m) => m.clerkUserId}
@@ -55,7 +46,7 @@ export function AdminOrganizationRoute() {
                 { header: 'Role', cell: (m) => m.role },
               ]}
             />
-          </section>
+          </TableSection>
         </>
       )}
     </DetailPage>

@@ -5,7 +5,7 @@ import { useUser } from '../../../features/admin/api/get-user.ts';
 import { useResyncUser } from '../../../features/admin/api/resync-user.ts';
 import { ActionButton } from '../../../features/admin/components/action-button.tsx';
 import { DeliveriesTable } from '../../../features/admin/components/deliveries-table.tsx';
-import { DetailHeader, DetailPage } from '../../../features/admin/components/detail-page.tsx';
+import { DetailHeader, DetailPage, TableSection } from '../../../features/admin/components/detail-page.tsx';
 import { describeActionError } from '../../../features/admin/components/query-error.tsx';
 import { RoleChangeDialog } from '../../../features/admin/components/role-change-dialog.tsx';
 import { UserStatusBadge } from '../../../features/admin/components/status-badge.tsx';
@@ -30,13 +30,7 @@ export function AdminUserRoute() {
   }
 
   return (
-    <DetailPage
-      title="User · usersync"
-      back={{ to: paths.admin.users.getHref(), label: 'Users' }}
-      what="the user"
-      state={state}
-      reload={reload}
-    >
+    <DetailPage title="User · usersync" what="the user" state={state} reload={reload}>
       {(data) => (
         <>
           <DetailHeader name={fullName(data.user)} clerkId={data.user.clerkId}>
@@ -124,15 +118,12 @@ export function AdminUserRoute() {
               )}
             </section>
           )}
-          <section className="card card-flush" aria-labelledby="user-deliveries-heading">
-            <h2 id="user-deliveries-heading" className="card-title">
-              Deliveries
-            </h2>
+          <TableSection id="user-deliveries-heading" title="Deliveries">
             <DeliveriesTable
               items={data.deliveries}
               onOpen={(svixId) => navigate(paths.admin.deliveries.getHref({ open: svixId }))}
             />
-          </section>
+          </TableSection>
           {changingRole && (
             <RoleChangeDialog
               clerkId={clerkId}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeading } from '../../../components/page-heading.tsx';
+import { paths } from '../../../config/paths.ts';
 import type { QueryState } from '../api/use-api-query.ts';
 import { QueryError } from './query-error.tsx';
 
@@ -10,7 +11,8 @@ import { QueryError } from './query-error.tsx';
  */
 export function DetailPage<T>(props: {
   title: string;
-  back: { to: string; label: string };
+  /** The way back; the users list when not given (every detail page is reached from it). */
+  back?: { to: string; label: string };
   /** What is loading, for the skeleton's label and the error: "the user". */
   what: string;
   state: QueryState<T>;
@@ -18,11 +20,12 @@ export function DetailPage<T>(props: {
   children: (data: T) => ReactNode;
 }) {
   const { state } = props;
+  const back = props.back ?? { to: paths.admin.users.getHref(), label: 'Users' };
   return (
     <div className="page">
       <title>{props.title}</title>
       <p>
-        <Link to={props.back.to}>← {props.back.label}</Link>
+        <Link to={back.to}>← {back.label}</Link>
       </p>
       {state.status === 'pending' && (
         <section className="card" aria-busy="true" aria-label={`Loading ${props.what}`}>
@@ -48,5 +51,17 @@ export function DetailHeader(props: { name: string; clerkId: string; children?: 
       </div>
       {props.children && <div className="header-actions">{props.children}</div>}
     </div>
+  );
+}
+
+/** A titled table card of a detail page (members, deliveries): the heading labels the section. */
+export function TableSection(props: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="card card-flush" aria-labelledby={props.id}>
+      <h2 id={props.id} className="card-title">
+        {props.title}
+      </h2>
+      {props.children}
+    </section>
   );
 }
