@@ -14,7 +14,7 @@ import { SQL_FUNCTIONS, SQL_FUNCTIONS_ROOT } from '../sql-functions.ts';
 /** The runner's own bookkeeping, like Kysely's kysely_migration table (created by the runner). */
 const TRACKING_TABLE = 'usersync_sql_functions';
 
-/** pg_proc p's function lives where unqualified CREATE FUNCTION puts it: the first schema of search_path. */
+/** pg_proc p's function lives where an unqualified function definition puts it: the first schema of search_path. */
 const IN_CURRENT_SCHEMA = sql`p.pronamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema())`;
 
 export interface SqlFunctionFile {
