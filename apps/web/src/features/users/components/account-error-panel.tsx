@@ -1,5 +1,5 @@
 import { useClerk } from '@clerk/react';
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { StatusPanel } from '../../../components/status-panel.tsx';
 import { describeAccountError } from '../describe-account-error.ts';
@@ -18,7 +18,9 @@ export function AccountErrorPanel(props: {
   const description = describeAccountError(props.error, props.attempts);
   const { signOut } = useClerk();
   const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // Layout effect: focus moves in the same commit that shows the heading, so nothing (a screen reader,
+  // a test querying the heading) sees it without focus while a passive effect waits to be flushed.
+  useLayoutEffect(() => {
     headingRef.current?.focus();
   }, []);
   return (
